@@ -1,0 +1,139 @@
+/**
+ * What the parent asks of the sandbox runner (dist/runner.js) and what the runner answers.
+ *
+ * Transport: the parent writes the job as one JSON document to the child's stdin and closes
+ * it; the runner answers with newline-delimited JSON messages on file descriptor 3 (a pipe
+ * the parent opened). The runner captures every function it needs (fd 3 writer, clocks,
+ * JSON, v8) *before* it loads any user or candidate code. The child's stdout/stderr carry
+ * only what user code prints; the parent caps them.
+ *
+ * Bulk data (argument lists) travels as files of `v8.serialize(unknown[][])` in the job
+ * directory, which is the only directory the child may read besides the runner itself.
+ */
+import type { CallOutcome } from '../types';
+
+/** Name under which a bundle exposes the target function (module.exports[TARGET_EXPORT]). */
+export const TARGET_EXPORT = '__hotpath_target__';
+
+export interface JobCommon {
+  /** Absolute path of the CommonJS bundle to load (inside the job directory). */
+  bundle: string;
+  /** Seed for Math.random / crypto.getRandomValues / crypto.randomUUID replacements. */
+  seed: number;
+  /** Value of the frozen clock (Date.now(), new Date()) in ms since the epoch. */
+  frozenNowMs: number;
+}
+
+/**
+ * Call the target on each argument list of `inputsFile` starting at `startIndex`, each on a
+ * fresh deserialized copy, and report what it returned or threw and the arguments' state
+ * afterwards. Math.random is reseeded before each call so both sides see the same sequence.
+ *
+ * With `stalenessProbe`, each call i is followed by a second call on the *same* argument
+ * objects after their contents were overwritten in place with those of input
+ * (i + 1) % n (where shapes allow); this exposes caches keyed on object identity.
+ */
+export interface VerifyJob extends JobCommon {
+  mode: 'verify';
+  inputsFile: string;
+  startIndex: number;
+  stalenessProbe: boolean;
+  /** Per-call settle timeout for async targets, enforced in the child with a captured timer. The parent enforces it for sync calls by killing the child. */
+  callTimeoutMs: number;
+}
+
+/**
+ * Time the target on each size's input pool. Every timed call receives a distinct object
+ * (deserialized outside the timed region); results are kept in a sink and folded into a
+ * checksum outside the timed region. Async targets are timed to settlement.
+ */
+export interface BenchJob extends JobCommon {
+  mode: 'bench';
+  sizes: { size: number; inputsFile: string }[];
+  /** Warm-up time per size before sampling, in ms. */
+  warmupMs: number;
+  /** Sampling time per size, in ms. */
+  timeMs: number;
+  /** Lower bound for one sample's duration, in ns: calls are batched until a batch lasts this long. */
+  minSampleNs: number;
+  /** Upper bound on calls per size (bounds the input clones kept alive). */
+  maxCalls: number;
+}
+
+/** Load a user's `--inputs` module and return its argument lists, v8-serialized. */
+export interface InputsJob {
+  mode: 'inputs';
+  /** Absolute path of the bundled inputs module. */
+  bundle: string;
+  seed: number;
+  frozenNowMs: number;
+  /** Sizes for a `generate(size, random)` export, if the module has one. */
+  sizes: number[];
+}
+
+/** Report which sandbox layers are active (used by `hotpath doctor` and at boot). */
+export interface ProbeJob {
+  mode: 'probe';
+}
+
+export type RunnerJob = VerifyJob | BenchJob | InputsJob | ProbeJob;
+
+export interface PermissionReport {
+  /** process.permission exists and denies what it should (fs write, child_process, worker). */
+  permissionModel: boolean;
+  fsWriteDenied: boolean;
+  childProcessDenied: boolean;
+  workerDenied: boolean;
+  /** The runner's network guards are installed. */
+  networkGuards: boolean;
+  /** A connect to 127.0.0.1 failed at the OS level too (network namespace). */
+  osNetworkIsolated: boolean | null;
+}
+
+/** A change to a built-in that the runner detected after loading or calling code. */
+export interface Tamper {
+  what: string;
+}
+
+export type RunnerMessage =
+  /** First message: the runner is up and its guards are in place. */
+  | { type: 'ready'; node: string; permissions: PermissionReport }
+  /** The runner refuses to run: a guard could not be confirmed (fail closed). */
+  | { type: 'refused'; reason: string }
+  /** The bundle failed to load (threw at top level). */
+  | { type: 'load-error'; error: string }
+  | { type: 'loaded'; tampers: Tamper[] }
+  | { type: 'call-start'; index: number; probe: boolean }
+  | { type: 'call-result'; index: number; probe: boolean; outcome: CallOutcome; tampers: Tamper[] }
+  | {
+      type: 'bench-result';
+      size: number;
+      /** Per-call time of each sample (sample duration / calls in the batch), in ns. */
+      samplesNs: number[];
+      callsPerSample: number;
+      totalCalls: number;
+      /** Hash of the encoded results of the first `checksumCalls` calls, in input order. */
+      checksum: string;
+      checksumCalls: number;
+      /** Time spent in this size, measured with the runner's captured clock, in ms. */
+      wallMs: number;
+      tampers: Tamper[];
+    }
+  | { type: 'bench-error'; size: number; error: string }
+  | { type: 'inputs-result'; sizes: { size: number | null; data: string /* base64 v8 */ }[] }
+  | { type: 'done' }
+  /** A failure of the runner itself (not of the target). */
+  | { type: 'fatal'; error: string };
+
+/**
+ * Functions cannot cross a v8.serialize boundary. A generated argument of function type is
+ * written as `{ [FN_MARKER]: kind }` and the runner replaces it (top-level arguments, and
+ * elements/values one level inside arrays and plain objects) with a fresh pure function:
+ * - 'identity': x => x
+ * - 'compare': (a, b) => (a < b ? -1 : a > b ? 1 : 0)
+ * - 'predicate': x => deterministic boolean of String(x) (true for about half the values)
+ * - 'key': x => String(x).length % 7  (a many-to-one key function)
+ * - 'sum': (acc, x) => acc + (typeof x === 'number' ? x : String(x).length)   (a reducer)
+ */
+export const FN_MARKER = '__hotpathFn__';
+export type FnMarkerKind = 'identity' | 'compare' | 'predicate' | 'key' | 'sum';

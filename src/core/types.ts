@@ -1,0 +1,179 @@
+/**
+ * Shared data shapes of the Hotpath engine. Plain data only: everything here can be
+ * JSON-serialized (the report) or sent between processes.
+ */
+
+export type Language = 'typescript' | 'javascript';
+
+/** 1-based line and column, as editors show them. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * A structural description of a parameter's type, derived from TypeScript annotations or
+ * JSDoc `@param` types. The input generator turns it into values.
+ */
+export type TypeSchema =
+  | { kind: 'number'; integer?: boolean }
+  | { kind: 'string' }
+  | { kind: 'boolean' }
+  | { kind: 'bigint' }
+  | { kind: 'null' }
+  | { kind: 'undefined' }
+  | { kind: 'literal'; value: string | number | boolean }
+  | { kind: 'array'; element: TypeSchema }
+  | { kind: 'tuple'; elements: TypeSchema[] }
+  | { kind: 'object'; properties: PropertySchema[] }
+  /** `Record<string, V>` or an index signature. */
+  | { kind: 'record'; value: TypeSchema }
+  | { kind: 'map'; key: TypeSchema; value: TypeSchema }
+  | { kind: 'set'; element: TypeSchema }
+  | { kind: 'date' }
+  | { kind: 'typedArray'; name: TypedArrayName }
+  | { kind: 'union'; options: TypeSchema[] }
+  /** A callback parameter: generated as a small pure function where possible. */
+  | { kind: 'function' }
+  /** No usable type information (`any`, `unknown`, untyped JS). */
+  | { kind: 'unknown' };
+
+export interface PropertySchema {
+  name: string;
+  type: TypeSchema;
+  optional: boolean;
+}
+
+export type TypedArrayName =
+  | 'Int8Array'
+  | 'Uint8Array'
+  | 'Uint8ClampedArray'
+  | 'Int16Array'
+  | 'Uint16Array'
+  | 'Int32Array'
+  | 'Uint32Array'
+  | 'Float32Array'
+  | 'Float64Array'
+  | 'BigInt64Array'
+  | 'BigUint64Array';
+
+export interface ParamInfo {
+  name: string;
+  /** The annotation as written (`number[]`), or the JSDoc type, if any. */
+  typeText: string | null;
+  type: TypeSchema;
+  optional: boolean;
+  rest: boolean;
+}
+
+export type FunctionShape = 'declaration' | 'arrow' | 'function-expression';
+
+/** A top-level declaration of the module, kept for prompts and for checking candidates. */
+export interface ModuleDeclaration {
+  name: string;
+  kind: 'function' | 'class' | 'variable' | 'type' | 'interface' | 'enum' | 'import';
+  text: string;
+}
+
+export interface ModuleContext {
+  /** Import statements as written. */
+  imports: string[];
+  /** Top-level declarations other than the target, in source order. */
+  declarations: ModuleDeclaration[];
+  /** Module-system flavour of the file, which decides how the target is exposed. */
+  moduleKind: 'esm' | 'cjs';
+}
+
+/** The function the user selected, found by the extractor. */
+export interface TargetFunction {
+  /** Absolute path of the user's file. */
+  file: string;
+  name: string;
+  language: Language;
+  shape: FunctionShape;
+  async: boolean;
+  generator: boolean;
+  exported: boolean;
+  params: ParamInfo[];
+  returnTypeText: string | null;
+  /** The whole text of the user's file at extraction time. */
+  fileText: string;
+  /**
+   * Character offsets [start, end) in fileText of the top-level statement that holds the
+   * target (the function declaration, or the whole `const f = ...` statement), which a
+   * candidate replaces. Leading comments/JSDoc are not included.
+   */
+  statementStart: number;
+  statementEnd: number;
+  /** The statement's text (fileText.slice(statementStart, statementEnd)). */
+  text: string;
+  start: Position;
+  end: Position;
+  context: ModuleContext;
+}
+
+/**
+ * A value as seen by the harness, encoded in the child process into plain JSON-safe data so
+ * the parent can compare it and show it. Prototype identity is reduced to a constructor name.
+ */
+export type Encoded =
+  | { t: 'undefined' }
+  | { t: 'null' }
+  | { t: 'boolean'; v: boolean }
+  /** Numbers keep their exact value; special values are spelled out ('NaN', 'Infinity', '-Infinity', '-0'). */
+  | { t: 'number'; v: number | 'NaN' | 'Infinity' | '-Infinity' | '-0' }
+  | { t: 'bigint'; v: string }
+  | { t: 'string'; v: string }
+  | { t: 'symbol'; v: string }
+  | { t: 'function'; name: string }
+  /** `items` holds null for holes of sparse arrays. `extra` has non-index own enumerable keys. */
+  | { t: 'array'; items: (Encoded | null)[]; extra?: [string, Encoded][] }
+  | { t: 'typed'; ctor: string; v: string }
+  | { t: 'date'; v: string }
+  | { t: 'regexp'; v: string }
+  | { t: 'map'; entries: [Encoded, Encoded][] }
+  | { t: 'set'; items: Encoded[] }
+  | { t: 'error'; ctor: string; name: string; message: string }
+  /** `ctor` is the constructor name: 'Object' for plain objects, null for Object.create(null). */
+  | { t: 'object'; ctor: string | null; entries: [string, Encoded][] }
+  | { t: 'promise' }
+  /** A back-reference to an enclosing value (cycles, shared references). `depth` is how many levels up. */
+  | { t: 'ref'; depth: number }
+  /** Encoding stopped: too deep or too large. `hash` covers the whole value so equality still works. */
+  | { t: 'truncated'; hash: string; preview: string };
+
+/** The outcome of one call of the target, encoded. */
+export type CallOutcome =
+  | { kind: 'returned'; value: Encoded; args: Encoded[] }
+  | { kind: 'threw'; error: Encoded; args: Encoded[] }
+  /** The call did not settle within the per-call timeout. */
+  | { kind: 'timeout' };
+
+export type VerdictKind = 'faster' | 'not-faster' | 'incorrect' | 'unsafe' | 'timeout' | 'error';
+
+export interface SpeedupInterval {
+  /** original time / candidate time; > 1 means the candidate is faster. */
+  estimate: number;
+  low: number;
+  high: number;
+  /** Confidence level of [low, high], e.g. 0.95. */
+  confidence: number;
+}
+
+export interface SizeMeasurement {
+  /** The generator's size parameter (collection length or magnitude) for this row. */
+  size: number;
+  /** Median per-call time over rounds, in nanoseconds. */
+  originalNs: number;
+  candidateNs: number;
+  speedup: SpeedupInterval;
+}
+
+export interface Counterexample {
+  /** The arguments, rendered for a human. */
+  input: string;
+  expected: string;
+  actual: string;
+  /** What differed: 'return value', 'argument 1 after the call', 'thrown error', ... */
+  aspect: string;
+}
