@@ -1,0 +1,92 @@
+/** Human-readable rendering of a report for the terminal. */
+import { relative, isAbsolute } from 'node:path';
+import type { Report, CandidateReport } from '../core/report';
+import type { SpeedupInterval } from '../core/types';
+
+const ICON: Record<CandidateReport['verdict'], string> = {
+  faster: '✔ faster',
+  'not-faster': '· not faster',
+  incorrect: '✘ incorrect',
+  unsafe: '⚠ unsafe',
+  timeout: '⏱ timeout',
+  error: '! error',
+};
+
+export function fmtRatio(x: number): string {
+  return x >= 10 ? `${x.toPrecision(3)}x` : `${x.toFixed(2)}x`;
+}
+
+export function fmtInterval(s: SpeedupInterval): string {
+  return `${fmtRatio(s.estimate)} (${Math.round(s.confidence * 100)}% CI ${fmtRatio(s.low)}–${fmtRatio(s.high)})`;
+}
+
+export function fmtNs(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(0)} ns`;
+}
+
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function wrap(text: string, indent: string, width = 100): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && cur.length + 1 + w.length > width - indent.length) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+export function formatReport(report: Report, opts: { color: boolean }): string {
+  const c = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const out: string[] = [];
+  out.push(c('1', `Hotpath ${report.mode}: ${report.target.name} in ${shown(report.target.file)}:${report.target.line} (${report.target.language})`));
+  const v = report.verification;
+  if (v.inputs) {
+    out.push(
+      `Verified against the original on ${v.inputs} inputs` +
+        (v.originalThrew ? ` (the original threw on ${v.originalThrew})` : '') +
+        (v.droppedForTimeout ? `, ${v.droppedForTimeout} dropped for timeouts` : '') +
+        `. Faster means the 95% CI's lower bound is at least ${fmtRatio(report.minSpeedup)}.`,
+    );
+  }
+  out.push('');
+  for (const cand of report.candidates) {
+    const colour = cand.verdict === 'faster' ? '32' : cand.verdict === 'not-faster' ? '33' : '31';
+    const speed = cand.speedup ? `  ${fmtInterval(cand.speedup)}` : '';
+    out.push(`${c('1', cand.id)}  ${c(colour, ICON[cand.verdict])}${speed}  ${c('2', cand.origin)}`);
+    out.push(wrap(cand.reason, '      '));
+    if (cand.sizes.length > 1) {
+      for (const r of cand.sizes) {
+        out.push(`      n=${r.size}: original ${fmtNs(r.originalNs)}, candidate ${fmtNs(r.candidateNs)}, ${fmtInterval(r.speedup)}`);
+      }
+    }
+    out.push(`      (${(cand.wallMs / 1000).toFixed(1)} s)`);
+  }
+  if (report.candidates.length === 0) out.push('No candidates.');
+  out.push('');
+  const best = report.candidates.find((x) => x.id === report.best);
+  if (best && best.speedup) {
+    out.push(c('32;1', `Best: ${best.id} (${best.origin}), ${fmtInterval(best.speedup)}${best.headlineSize !== null ? ` at n=${best.headlineSize}` : ''}.`));
+    out.push(best.diff.trimEnd());
+  } else {
+    out.push('No verified speedup.');
+  }
+  for (const n of report.notes) out.push(c('33', wrap(`Note: ${n}`, '')));
+  out.push(
+    c(
+      '2',
+      `Took ${(report.timing.totalMs / 1000).toFixed(1)} s (LLM ${(report.timing.llmMs / 1000).toFixed(1)} s, verification ${(report.timing.verifyMs / 1000).toFixed(1)} s, benchmarks ${(report.timing.benchMs / 1000).toFixed(1)} s) on ${report.environment.cpus} CPUs, Node ${report.environment.node}.`,
+    ),
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,208 @@
+/**
+ * `hotpath`: a thin command-line shell over the engine. It parses arguments, wires stderr as
+ * the log sink, prints the report, and maps failures to exit codes:
+ * 0 the run completed (whatever the verdicts), 2 usage or input error, 1 infrastructure failure.
+ * It never modifies the user's files.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { runHotpath } from '../core/pipeline';
+import type { RunOptions, TargetSelector, VariantInput, LlmOptions } from '../core/options';
+import { levelLogger, type LogLevel, type Logger } from '../core/logger';
+import { CancelledError, HotpathError, InputError, oneLine } from '../core/errors';
+import { formatReport } from './format';
+import { runDoctor } from './doctor';
+
+const USAGE = `Usage:
+  hotpath check    <file> (--function <name> | --line <n>) --variant <file> [--variant <file> ...] [options]
+  hotpath optimize <file> (--function <name> | --line <n>) [--base-url URL] [--model NAME] [--candidates N] [options]
+  hotpath doctor   [--node <path>]
+
+Options:
+  --json                 print one JSON report on stdout (logs go to stderr)
+  --out <report.json>    also write the JSON report to a file
+  --min-speedup <ratio>  the confidence interval's lower bound must clear this (default 1.05)
+  --inputs <module>      a module exporting argument lists (inputs / default) or generate(size, random)
+  --timeout-ms <ms>      per-call time limit during verification (default 2000)
+  --memory-mb <MiB>      memory limit of each sandbox process (default 512)
+  --node <path>          the Node.js binary that runs sandboxed code (default: node on PATH)
+  --seed <n>             seed for generated inputs (default fixed: runs are reproducible)
+  --verbose              detailed log on stderr;  --quiet  errors only
+  -h, --help             this help
+
+optimize:
+  --base-url <url>       OpenAI-compatible endpoint (or HOTPATH_BASE_URL; default https://api.openai.com/v1)
+  --model <name>         model name (or HOTPATH_MODEL; default gpt-4o-mini)
+  --candidates <n>       candidates to ask for (default 4)
+  --temperature <t>      sampling temperature (default 0.7)
+  --max-tokens <n>       completion token limit per request (default 4096)
+  --request-timeout-ms   per-request timeout (default 120000)
+  --no-stream            wait for whole answers instead of streaming
+  The API key is read from HOTPATH_API_KEY or OPENAI_API_KEY.`;
+
+class UsageError extends InputError {}
+
+function num(name: string, v: string | undefined, min: number, integer = false): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got '${v}').`);
+  }
+  return n;
+}
+
+function makeLogger(level: LogLevel): Logger {
+  return levelLogger(level, (l, message) => {
+    process.stderr.write(`${l === 'info' ? '' : `[${l}] `}${message}\n`);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        function: { type: 'string' },
+        line: { type: 'string' },
+        variant: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        'min-speedup': { type: 'string' },
+        inputs: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'memory-mb': { type: 'string' },
+        node: { type: 'string' },
+        seed: { type: 'string' },
+        verbose: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
+        candidates: { type: 'string' },
+        temperature: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
+        'no-stream': { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`hotpath: ${oneLine(e)}\nRun 'hotpath --help' for usage.\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const level: LogLevel = values.verbose ? 'trace' : values.quiet || values.json ? 'warn' : 'info';
+  const logger = makeLogger(level);
+
+  if (command === 'doctor') {
+    try {
+      const { text, ok } = await runDoctor(values.node as string | undefined);
+      process.stdout.write(text + '\n');
+      return ok ? 0 : 1;
+    } catch (e) {
+      process.stderr.write(`hotpath: ${oneLine(e)}\n`);
+      return e instanceof InputError ? 2 : 1;
+    }
+  }
+
+  const controller = new AbortController();
+  const onSignal = () => {
+    process.stderr.write('hotpath: cancelling…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (command !== 'check' && command !== 'optimize') throw new UsageError(`Unknown command '${command}'. Commands: check, optimize, doctor.`);
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? `Expected one file, got ${positionals.length}: ${positionals.join(' ')}.` : 'Missing <file>.');
+    const file = positionals[0]!;
+    if (!existsSync(file)) throw new InputError(`File not found: ${file}`);
+    if (values.function === undefined && values.line === undefined) throw new UsageError('Say which function: --function <name> or --line <n>.');
+    if (values.function !== undefined && values.line !== undefined) throw new UsageError('Give either --function or --line, not both.');
+    const selector: TargetSelector =
+      values.function !== undefined ? { name: values.function as string } : { line: num('line', values.line as string, 1, true)! };
+
+    const opts: RunOptions = {
+      file,
+      selector,
+      minSpeedup: num('min-speedup', values['min-speedup'] as string | undefined, 1),
+      inputsModule: values.inputs as string | undefined,
+      callTimeoutMs: num('timeout-ms', values['timeout-ms'] as string | undefined, 1, true),
+      memoryMb: num('memory-mb', values['memory-mb'] as string | undefined, 32, true),
+      nodePath: values.node as string | undefined,
+      seed: num('seed', values.seed as string | undefined, 0, true),
+      signal: controller.signal,
+      logger,
+    };
+    if (opts.inputsModule && !existsSync(opts.inputsModule)) throw new InputError(`File not found: ${opts.inputsModule}`);
+
+    if (command === 'check') {
+      const files = (values.variant as string[] | undefined) ?? [];
+      if (files.length === 0) throw new UsageError('check needs at least one --variant <file>.');
+      const variants: VariantInput[] = files.map((f) => {
+        if (!existsSync(f)) throw new InputError(`File not found: ${f}`);
+        return { origin: f, source: readFileSync(f, 'utf8') };
+      });
+      opts.variants = variants;
+    } else {
+      if (values.variant) throw new UsageError('--variant belongs to check; optimize asks the model for candidates.');
+      const apiKey = process.env.HOTPATH_API_KEY ?? process.env.OPENAI_API_KEY ?? '';
+      const baseURL = (values['base-url'] as string | undefined) ?? process.env.HOTPATH_BASE_URL ?? 'https://api.openai.com/v1';
+      const isLocal = /^https?:\/\/(localhost|127\.|\[::1\])/.test(baseURL);
+      if (!apiKey && !isLocal) throw new UsageError('No API key: set HOTPATH_API_KEY or OPENAI_API_KEY (local endpoints need none).');
+      const llm: LlmOptions = {
+        baseURL,
+        apiKey: apiKey || 'not-needed',
+        model: (values.model as string | undefined) ?? process.env.HOTPATH_MODEL ?? 'gpt-4o-mini',
+        candidates: num('candidates', values.candidates as string | undefined, 1, true) ?? 4,
+        temperature: num('temperature', values.temperature as string | undefined, 0) ?? 0.7,
+        maxTokens: num('max-tokens', values['max-tokens'] as string | undefined, 1, true) ?? 4096,
+        requestTimeoutMs: num('request-timeout-ms', values['request-timeout-ms'] as string | undefined, 1, true) ?? 120_000,
+        stream: !values['no-stream'],
+      };
+      opts.llm = llm;
+    }
+
+    const report = await runHotpath(opts);
+    const json = JSON.stringify(report, null, 2);
+    if (values.out) writeFileSync(resolve(values.out as string), json + '\n');
+    if (values.json) process.stdout.write(json + '\n');
+    else process.stdout.write(formatReport(report, { color: process.stdout.isTTY === true }) + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof CancelledError) {
+      process.stderr.write('hotpath: cancelled.\n');
+      return 130;
+    }
+    process.stderr.write(`hotpath: ${oneLine(e)}\n`);
+    if (e instanceof UsageError) process.stderr.write(`Run 'hotpath --help' for usage.\n`);
+    if (e instanceof InputError) return 2;
+    if (!(e instanceof HotpathError)) logger.debug(e instanceof Error && e.stack ? e.stack : String(e));
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`hotpath: ${oneLine(e)}\n`);
+    process.exitCode = 1;
+  },
+);

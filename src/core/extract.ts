@@ -1,0 +1,504 @@
+/**
+ * Finds the user's target function in a source file with the TypeScript parser (syntax only,
+ * no type checker) and describes it: where its statement is, its parameters and their type
+ * schemas, and the module around it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { InputError } from './errors';
+import type { TargetSelector } from './options';
+import { schemaOfParameter } from './schema';
+import type { FunctionShape, Language, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction } from './types';
+
+export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
+
+export interface FunctionInfo {
+  /** The function's name; class and object methods are `Owner.method`. */
+  name: string;
+  start: Position;
+  end: Position;
+  supported: boolean;
+  /** Why it cannot be optimized, when not supported. */
+  reason: string | null;
+}
+
+/** A function found in the file, with what extraction needs. */
+interface Found {
+  info: FunctionInfo;
+  /** Short tag for unsupported functions in listings ('generator', 'class method', ...). */
+  label: string | null;
+  /** The function node itself (supported functions only). */
+  fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | null;
+  /** The top-level statement that holds it (supported functions only). */
+  statement: ts.FunctionDeclaration | ts.VariableStatement | null;
+  shape: FunctionShape | null;
+  /** Range used for `--line` selection (includes a leading JSDoc), as offsets. */
+  rangeStart: number;
+  rangeEnd: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files, languages, parsing
+
+export function isSupportedFile(file: string): boolean {
+  return (SUPPORTED_EXTENSIONS as readonly string[]).includes(path.extname(file).toLowerCase());
+}
+
+export function languageOf(file: string): Language {
+  const ext = path.extname(file).toLowerCase();
+  return ext === '.ts' || ext === '.tsx' || ext === '.mts' || ext === '.cts' ? 'typescript' : 'javascript';
+}
+
+export function scriptKindOf(file: string): ts.ScriptKind {
+  switch (path.extname(file).toLowerCase()) {
+    case '.ts':
+    case '.mts':
+    case '.cts':
+      return ts.ScriptKind.TS;
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    default:
+      return ts.ScriptKind.JS;
+  }
+}
+
+/** A path for messages: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const abs = path.resolve(file);
+  const rel = path.relative(process.cwd(), abs);
+  if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+  return abs;
+}
+
+export function parseSource(fileName: string, text: string, kind: ts.ScriptKind = scriptKindOf(fileName)): ts.SourceFile {
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
+}
+
+export interface SyntaxProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Syntax errors the parser found (the first is the most useful). */
+export function syntaxErrors(sf: ts.SourceFile): SyntaxProblem[] {
+  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  return diags.map((d) => {
+    const lc = sf.getLineAndCharacterOfPosition(d.start ?? 0);
+    const message = ts.flattenDiagnosticMessageText(d.messageText, ' ').split('\n')[0] ?? 'Syntax error.';
+    return { line: lc.line + 1, column: lc.character + 1, message };
+  });
+}
+
+function positionOf(sf: ts.SourceFile, offset: number): Position {
+  const lc = sf.getLineAndCharacterOfPosition(offset);
+  return { line: lc.line + 1, column: lc.character + 1 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding functions
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+}
+
+/** `(x => ...)`, `(x => ...) as F`, `(x => ...) satisfies F` → the function. */
+function unwrapFunction(e: ts.Expression | undefined): ts.ArrowFunction | ts.FunctionExpression | null {
+  let cur = e;
+  while (cur) {
+    if (ts.isArrowFunction(cur) || ts.isFunctionExpression(cur)) return cur;
+    if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
+    else return null;
+  }
+  return null;
+}
+
+function isGenerator(fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration): boolean {
+  return !ts.isArrowFunction(fn) && !!fn.asteriskToken;
+}
+
+const TOP_LEVEL_ONLY = 'Hotpath supports top-level functions for now.';
+const GENERATOR_REASON = 'Hotpath supports plain and async functions.';
+
+function collect(sf: ts.SourceFile): Found[] {
+  const found: Found[] = [];
+  const add = (
+    name: string,
+    node: ts.Node,
+    extra: Partial<Pick<Found, 'fn' | 'statement' | 'shape'>> & { reason: string | null; label: string | null },
+  ) => {
+    const start = node.getStart(sf);
+    found.push({
+      info: { name, start: positionOf(sf, start), end: positionOf(sf, node.end), supported: extra.reason === null, reason: extra.reason },
+      label: extra.label,
+      fn: extra.fn ?? null,
+      statement: extra.statement ?? null,
+      shape: extra.shape ?? null,
+      rangeStart: node.getStart(sf, true),
+      rangeEnd: node.end,
+    });
+  };
+
+  /** Named functions and methods anywhere below `node`, which are not top-level. */
+  const visitNested = (node: ts.Node, owner: string | null): void => {
+    const nested = (name: string, at: ts.Node, inner: ts.Node) => {
+      const where = owner ? `is nested inside '${owner}'` : 'is not declared at the top level of the module';
+      add(name, at, { reason: `'${name}' ${where}; ${TOP_LEVEL_ONLY}`, label: owner ? `nested in ${owner}` : 'not top-level' });
+      visitNested(inner, name);
+    };
+    ts.forEachChild(node, (child) => {
+      if (ts.isFunctionDeclaration(child) && child.name) return nested(child.name.text, child, child);
+      if (ts.isVariableDeclaration(child) && ts.isIdentifier(child.name) && unwrapFunction(child.initializer)) {
+        return nested(child.name.text, child, child.initializer!);
+      }
+      if (ts.isClassDeclaration(child) || ts.isClassExpression(child)) {
+        let cls = child.name?.text;
+        if (!cls && ts.isVariableDeclaration(child.parent) && ts.isIdentifier(child.parent.name)) cls = child.parent.name.text;
+        return visitClass(child, cls ?? '(class)');
+      }
+      if (ts.isObjectLiteralExpression(child)) {
+        let objName: string | null = null;
+        if (ts.isVariableDeclaration(child.parent) && ts.isIdentifier(child.parent.name)) objName = child.parent.name.text;
+        for (const p of child.properties) {
+          const pname = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : null;
+          const isFn = ts.isMethodDeclaration(p) || (ts.isPropertyAssignment(p) && unwrapFunction(p.initializer));
+          if (objName && pname && isFn) {
+            const full = `${objName}.${pname}`;
+            add(full, p, { reason: `'${full}' is an object method; ${TOP_LEVEL_ONLY}`, label: 'object method' });
+            visitNested(p, full);
+          } else {
+            visitNested(p, owner);
+          }
+        }
+        return;
+      }
+      visitNested(child, owner);
+    });
+  };
+
+  const visitClass = (cls: ts.ClassLikeDeclaration, clsName: string) => {
+    for (const m of cls.members) {
+      const mname = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isPrivateIdentifier(m.name)) ? m.name.text : null;
+      const isFn = ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m) || (ts.isPropertyDeclaration(m) && unwrapFunction(m.initializer));
+      if (mname && isFn) {
+        const full = `${clsName}.${mname}`;
+        add(full, m, { reason: `'${full}' is a class method; ${TOP_LEVEL_ONLY}`, label: 'class method' });
+        visitNested(m, full);
+      } else {
+        visitNested(m, clsName);
+      }
+    }
+  };
+
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st)) {
+      if (!st.body) continue; // overload signature or `declare function`
+      const name = st.name?.text;
+      if (!name) {
+        add('default', st, {
+          reason: "The default-exported function has no name; give it one (export default function name(...)) so Hotpath can refer to it.",
+          label: 'anonymous',
+        });
+      } else if (st.asteriskToken) {
+        add(name, st, { reason: `'${name}' is a generator function; ${GENERATOR_REASON}`, label: 'generator' });
+      } else {
+        add(name, st, { reason: null, label: null, fn: st, statement: st, shape: 'declaration' });
+      }
+      visitNested(st.body, name ?? 'default');
+      continue;
+    }
+    if (ts.isVariableStatement(st)) {
+      const decls = st.declarationList.declarations;
+      for (const d of decls) {
+        const fn = unwrapFunction(d.initializer);
+        if (!fn || !ts.isIdentifier(d.name)) {
+          if (d.initializer) visitNested(d, ts.isIdentifier(d.name) ? d.name.text : null);
+          continue;
+        }
+        const name = d.name.text;
+        if (isGenerator(fn)) add(name, d, { reason: `'${name}' is a generator function; ${GENERATOR_REASON}`, label: 'generator' });
+        else if (decls.length > 1) {
+          add(name, d, {
+            reason: `'${name}' is declared together with other variables in one statement; give it its own statement (const ${name} = ...).`,
+            label: 'shared statement',
+          });
+        } else if (hasModifier(st, ts.SyntaxKind.DeclareKeyword)) continue;
+        else add(name, st, { reason: null, label: null, fn, statement: st, shape: ts.isArrowFunction(fn) ? 'arrow' : 'function-expression' });
+        visitNested(fn, name);
+      }
+      continue;
+    }
+    if (ts.isClassDeclaration(st)) {
+      visitClass(st, st.name?.text ?? 'default');
+      continue;
+    }
+    if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = exportsTarget(st.expression.left);
+      const fn = unwrapFunction(st.expression.right);
+      if (target !== null && fn) {
+        const name = fn.name?.text ?? (target === '' ? 'module.exports' : target);
+        const where = target === '' ? 'module.exports' : `exports.${target}`;
+        add(name, st, {
+          reason: `'${name}' is assigned to ${where}; declare it as a top-level function (function ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : 'name'}(...)) and export that.`,
+          label: 'exports assignment',
+        });
+        visitNested(fn, name);
+        continue;
+      }
+    }
+    visitNested(st, null);
+  }
+  return found;
+}
+
+/** `module.exports.x` / `exports.x` → 'x'; `module.exports` → ''; else null. */
+function exportsTarget(e: ts.Expression): string | null {
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'module' && e.name.text === 'exports') return '';
+  if (ts.isPropertyAccessExpression(e)) {
+    const obj = e.expression;
+    if (ts.isIdentifier(obj) && obj.text === 'exports') return e.name.text;
+    if (exportsTarget(obj) === '') return e.name.text;
+  }
+  return null;
+}
+
+/** All functions of a file, supported or not, in source order. Cheap: one parse, no type checker. */
+export function listFunctions(fileName: string, fileText: string): FunctionInfo[] {
+  const sf = parseSource(fileName, fileText);
+  return collect(sf)
+    .map((f) => f.info)
+    .sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column);
+}
+
+function describeFunctions(found: Found[]): string {
+  if (found.length === 0) return 'There are no functions in it.';
+  const sorted = [...found].sort((a, b) => a.info.start.line - b.info.start.line);
+  const shown = sorted.slice(0, 20).map((f) => `${f.info.name} (line ${f.info.start.line}${f.label ? `, ${f.label}` : ''})`);
+  const more = sorted.length > 20 ? `, and ${sorted.length - 20} more` : '';
+  return `Functions there: ${shown.join(', ')}${more}.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module context
+
+function isRequireCall(e: ts.Expression | undefined): boolean {
+  let cur = e;
+  while (cur) {
+    if (ts.isCallExpression(cur)) {
+      if (ts.isIdentifier(cur.expression) && cur.expression.text === 'require' && cur.arguments.length === 1 && ts.isStringLiteralLike(cur.arguments[0]!)) return true;
+      cur = cur.expression;
+    } else if (ts.isPropertyAccessExpression(cur) || ts.isParenthesizedExpression(cur)) cur = cur.expression;
+    else return false;
+  }
+  return false;
+}
+
+/** Import declarations, `import x = require()` and `const x = require('...')` statements. */
+export function isImportStatement(st: ts.Statement): boolean {
+  if (ts.isImportDeclaration(st) || ts.isImportEqualsDeclaration(st)) return true;
+  if (ts.isVariableStatement(st)) {
+    const decls = st.declarationList.declarations;
+    return decls.length > 0 && decls.every((d) => isRequireCall(d.initializer));
+  }
+  return false;
+}
+
+function bindingNames(name: ts.BindingName, out: string[] = []): string[] {
+  if (ts.isIdentifier(name)) out.push(name.text);
+  else {
+    for (const el of name.elements) {
+      if (ts.isBindingElement(el)) bindingNames(el.name, out);
+    }
+  }
+  return out;
+}
+
+/** Names an import statement binds. */
+export function importedNames(st: ts.Statement): string[] {
+  if (ts.isImportDeclaration(st)) {
+    const clause = st.importClause;
+    if (!clause) return [];
+    const names: string[] = [];
+    if (clause.name) names.push(clause.name.text);
+    const nb = clause.namedBindings;
+    if (nb && ts.isNamespaceImport(nb)) names.push(nb.name.text);
+    if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) names.push(el.name.text);
+    return names;
+  }
+  if (ts.isImportEqualsDeclaration(st)) return [st.name.text];
+  if (ts.isVariableStatement(st)) return st.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  return [];
+}
+
+/** The names and kinds a top-level declaration statement introduces (none for other statements). */
+export function declaredNames(st: ts.Statement): { name: string; kind: ModuleDeclaration['kind'] }[] {
+  if (ts.isFunctionDeclaration(st)) return st.name ? [{ name: st.name.text, kind: 'function' }] : [];
+  if (ts.isClassDeclaration(st)) return st.name ? [{ name: st.name.text, kind: 'class' }] : [];
+  if (ts.isTypeAliasDeclaration(st)) return [{ name: st.name.text, kind: 'type' }];
+  if (ts.isInterfaceDeclaration(st)) return [{ name: st.name.text, kind: 'interface' }];
+  if (ts.isEnumDeclaration(st)) return [{ name: st.name.text, kind: 'enum' }];
+  if (ts.isVariableStatement(st)) {
+    return st.declarationList.declarations.flatMap((d) => {
+      const kind: ModuleDeclaration['kind'] = unwrapFunction(d.initializer) ? 'function' : 'variable';
+      return bindingNames(d.name).map((name) => ({ name, kind }));
+    });
+  }
+  return [];
+}
+
+function hasEsmSyntax(sf: ts.SourceFile): boolean {
+  return sf.statements.some(
+    (st) =>
+      ts.isImportDeclaration(st) ||
+      ts.isExportDeclaration(st) ||
+      (ts.isExportAssignment(st) && !st.isExportEquals) ||
+      hasModifier(st, ts.SyntaxKind.ExportKeyword),
+  );
+}
+
+export function moduleKindOf(file: string, sf: ts.SourceFile): 'esm' | 'cjs' {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.cjs' || ext === '.cts') return 'cjs';
+  if (ext === '.mjs' || ext === '.mts') return 'esm';
+  if (sf.statements.some((st) => ts.isExportAssignment(st) && st.isExportEquals)) return 'cjs';
+  if (hasEsmSyntax(sf)) return 'esm';
+  return /\bmodule\.exports\b|\bexports\.[A-Za-z_$]|\brequire\s*\(/.test(sf.text) ? 'cjs' : 'esm';
+}
+
+function moduleContext(file: string, sf: ts.SourceFile, targetStatement: ts.Statement): ModuleContext {
+  const imports: string[] = [];
+  const declarations: ModuleDeclaration[] = [];
+  for (const st of sf.statements) {
+    if (st === targetStatement) continue;
+    if (isImportStatement(st)) {
+      imports.push(st.getText(sf));
+      continue;
+    }
+    const text = st.getText(sf);
+    for (const d of declaredNames(st)) declarations.push({ name: d.name, kind: d.kind, text });
+  }
+  return { imports, declarations, moduleKind: moduleKindOf(file, sf) };
+}
+
+/** Names the module exports through `export { a }`, `export default a`, `module.exports = a`, `exports.x = a`. */
+function exportedByReference(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const addExpr = (e: ts.Expression) => {
+    if (ts.isIdentifier(e)) names.add(e.text);
+    else if (ts.isObjectLiteralExpression(e)) {
+      for (const p of e.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) names.add(p.name.text);
+        else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.initializer)) names.add(p.initializer.text);
+      }
+    }
+  };
+  for (const st of sf.statements) {
+    if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const el of st.exportClause.elements) names.add((el.propertyName ?? el.name).getText(sf));
+    } else if (ts.isExportAssignment(st)) {
+      addExpr(st.expression);
+    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      if (exportsTarget(st.expression.left) !== null) addExpr(st.expression.right);
+    }
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extraction
+
+function select(found: Found[], selector: TargetSelector, sf: ts.SourceFile, shown: string): Found {
+  if ('line' in selector) {
+    const line = selector.line;
+    const containing = found.filter((f) => {
+      const from = sf.getLineAndCharacterOfPosition(f.rangeStart).line + 1;
+      const to = sf.getLineAndCharacterOfPosition(f.rangeEnd).line + 1;
+      return from <= line && line <= to;
+    });
+    const innermost = (list: Found[]) => list.reduce<Found | null>((best, f) => (!best || f.rangeEnd - f.rangeStart < best.rangeEnd - best.rangeStart ? f : best), null);
+    const supported = innermost(containing.filter((f) => f.info.supported));
+    if (supported) return supported;
+    const other = innermost(containing);
+    if (other) throw new InputError(`${other.info.reason ?? `'${other.info.name}' is not supported.`} (line ${line} of ${shown})`);
+    throw new InputError(`No function at line ${line} of ${shown}. ${describeFunctions(found)}`);
+  }
+  const name = selector.name;
+  const exact = found.filter((f) => f.info.name === name);
+  const ok = exact.find((f) => f.info.supported);
+  if (ok) return ok;
+  const bad = exact[0] ?? found.find((f) => f.info.name.endsWith(`.${name}`));
+  if (bad) throw new InputError(bad.info.reason ?? `'${bad.info.name}' is not supported.`);
+  throw new InputError(`No function named '${name}' in ${shown}. ${describeFunctions(found)}`);
+}
+
+function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile): ParamInfo[] {
+  return fn.parameters
+    .filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))
+    .map((p) => {
+      const { typeNode, schema, optional } = schemaOfParameter(p, sf);
+      return {
+        name: p.name.getText(sf),
+        typeText: typeNode ? typeNode.getText(sf) : null,
+        type: schema,
+        optional,
+        rest: !!p.dotDotDotToken,
+      };
+    });
+}
+
+/**
+ * Finds the selected function in `file` (read from disk unless `fileText` is given).
+ * Throws InputError for a missing file, an unsupported extension, a syntax error, or a
+ * selector that matches no supported function.
+ */
+export function extractTarget(file: string, selector: TargetSelector, fileText?: string): TargetFunction {
+  const abs = path.resolve(file);
+  const shown = displayPath(abs);
+  if (!isSupportedFile(abs)) {
+    throw new InputError(`Unsupported file type '${path.extname(abs) || '(none)'}' for ${shown}; Hotpath supports ${SUPPORTED_EXTENSIONS.join(' ')} files.`);
+  }
+  let text = fileText;
+  if (text === undefined) {
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`File not found: ${shown}`);
+      if (code === 'EISDIR') throw new InputError(`Not a file: ${shown}`);
+      throw new InputError(`Cannot read ${shown}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const sf = parseSource(abs, text);
+  const problem = syntaxErrors(sf)[0];
+  if (problem) throw new InputError(`${shown}:${problem.line}:${problem.column}: ${problem.message}`);
+
+  const chosen = select(collect(sf), selector, sf, shown);
+  const fn = chosen.fn!;
+  const statement = chosen.statement!;
+  const statementStart = statement.getStart(sf);
+  const statementEnd = statement.end;
+  const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword) || exportedByReference(sf).has(chosen.info.name);
+  const returnType = fn.type ?? ts.getJSDocReturnType(fn);
+
+  return {
+    file: abs,
+    name: chosen.info.name,
+    language: languageOf(abs),
+    shape: chosen.shape!,
+    async: hasModifier(fn, ts.SyntaxKind.AsyncKeyword),
+    generator: false,
+    exported,
+    params: paramsOf(fn, sf),
+    returnTypeText: returnType ? returnType.getText(sf) : null,
+    fileText: text,
+    statementStart,
+    statementEnd,
+    text: text.slice(statementStart, statementEnd),
+    start: positionOf(sf, statementStart),
+    end: positionOf(sf, statementEnd),
+    context: moduleContext(abs, sf, statement),
+  };
+}

@@ -1,0 +1,528 @@
+/**
+ * The engine's one entry point: extract → candidates → build → verify → benchmark → decide →
+ * report. Expected outcomes of candidates are verdicts in the report; only bad input
+ * (InputError), infrastructure faults (SandboxError, LlmError) and cancellation throw.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, cpus } from 'node:os';
+import { join, resolve, relative, isAbsolute } from 'node:path';
+import { serialize, deserialize } from 'node:v8';
+import { build } from 'esbuild';
+
+import type { CandidateReport, Report, ProgressEvent, PipelineStage } from './report';
+import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
+import type { SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
+import { silentLogger, type Logger } from './logger';
+import { CancelledError, InputError, SandboxError, throwIfAborted } from './errors';
+import { extractTarget } from './extract';
+import { applyCandidate, parseCandidate, type ParsedCandidate } from './substitute';
+import { bundleVariant } from './bundle';
+import { unifiedDiff } from './diff';
+import { generateVerifyInputs, generateBenchInputs, sizeLadder, describeSizeMeaning, inputsAreScalarOnly } from './inputs';
+import { renderValue } from './render';
+import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './stats';
+import { compareVariant, runVariant, type VariantOutcomes, type VerifyContext } from './verify';
+import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from './benchmark';
+import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
+import type { InputsJob } from './sandbox/protocol';
+import { OpenAICandidateSource, generateCandidates } from './llm';
+
+export const DEFAULTS = {
+  minSpeedup: 1.05,
+  callTimeoutMs: 2000,
+  memoryMb: 512,
+  seed: 20240601,
+  /** Distinct inputs per benchmark size. */
+  poolCount: 16,
+  /** Per-call time above which a size is too large to benchmark, in ns. */
+  maxCallNs: 5e6,
+  screenRounds: 4,
+  confirmRounds: 12,
+  /** Candidates confirmed at most (the most promising after screening). */
+  maxConfirm: 3,
+  frozenNowMs: Date.UTC(2024, 0, 15, 12, 0, 0),
+} as const;
+
+const SCREEN_TIMING: BenchTiming = { warmupMs: 40, timeMs: 90, minSampleNs: 200_000, maxCalls: 20_000 };
+const CONFIRM_TIMING: BenchTiming = { warmupMs: 80, timeMs: 150, minSampleNs: 200_000, maxCalls: 40_000 };
+const PROBE_TIMING: BenchTiming = { warmupMs: 5, timeMs: 25, minSampleNs: 100_000, maxCalls: 2_000 };
+
+interface Working {
+  report: CandidateReport;
+  parsed: ParsedCandidate | null;
+  bundle: string | null;
+  outcomes: VariantOutcomes | null;
+  startedMs: number;
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** Applies a candidate to a file's text (used by the editor to show and apply a diff). */
+export function applyVariant(
+  fileName: string,
+  fileText: string,
+  selector: TargetSelector,
+  candidateSource: string,
+): { ok: true; text: string; range: { start: number; end: number } } | { ok: false; reason: string } {
+  let target: TargetFunction;
+  try {
+    target = extractTarget(fileName, selector, fileText);
+  } catch (e) {
+    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+  const parsed = parseCandidate(target, candidateSource);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  return { ok: true, text: applyCandidate(target, parsed.candidate), range: { start: target.statementStart, end: target.statementEnd } };
+}
+
+async function loadUserInputs(
+  modulePath: string,
+  ctx: { nodePath: string; jobDir: string; memoryMb: number; seed: number; signal?: AbortSignal; logger: Logger },
+  sizes: number[],
+): Promise<{ fixed: unknown[][]; bySize: Map<number, unknown[][]> }> {
+  const abs = resolve(modulePath);
+  const outfile = join(ctx.jobDir, 'user-inputs.cjs');
+  try {
+    await build({
+      entryPoints: [abs],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile,
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    const first = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+    const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
+    throw new InputError(`Cannot load --inputs ${modulePath}: ${where}${first?.text ?? String(e)}`);
+  }
+  const job: InputsJob = { mode: 'inputs', bundle: outfile, seed: ctx.seed, frozenNowMs: DEFAULTS.frozenNowMs, sizes };
+  const run = await runSandboxed(job, { nodePath: ctx.nodePath, jobDir: ctx.jobDir, timeoutMs: 30_000, memoryMb: ctx.memoryMb, signal: ctx.signal, logger: ctx.logger });
+  throwIfAborted(ctx.signal);
+  const fixed: unknown[][] = [];
+  const bySize = new Map<number, unknown[][]>();
+  for (const m of run.messages) {
+    if (m.type === 'load-error') throw new InputError(`The --inputs module ${modulePath} failed to load: ${m.error}`);
+    if (m.type === 'fatal') throw new InputError(`The --inputs module ${modulePath} failed: ${m.error}`);
+    if (m.type === 'inputs-result') {
+      for (const s of m.sizes) {
+        const lists = deserialize(Buffer.from(s.data, 'base64')) as unknown;
+        if (!Array.isArray(lists) || !lists.every((l) => Array.isArray(l))) {
+          throw new InputError(`The --inputs module ${modulePath} must export an array of argument arrays (e.g. export const inputs = [[1, 2], [3, 4]]).`);
+        }
+        if (s.size === null) fixed.push(...(lists as unknown[][]));
+        else bySize.set(s.size, lists as unknown[][]);
+      }
+    }
+  }
+  if (!run.messages.some((m) => m.type === 'inputs-result')) {
+    throw new InputError(`The --inputs module ${modulePath} produced no inputs (${run.end}).`);
+  }
+  return { fixed, bySize };
+}
+
+/** Runs Hotpath on one function and returns the report. */
+export async function runHotpath(opts: RunOptions): Promise<Report> {
+  const t0 = performance.now();
+  const logger = opts.logger ?? silentLogger;
+  const signal = opts.signal;
+  const minSpeedup = opts.minSpeedup ?? DEFAULTS.minSpeedup;
+  const callTimeoutMs = opts.callTimeoutMs ?? DEFAULTS.callTimeoutMs;
+  const memoryMb = opts.memoryMb ?? DEFAULTS.memoryMb;
+  const seed = opts.seed ?? DEFAULTS.seed;
+  const emit = (e: ProgressEvent) => {
+    try {
+      opts.onProgress?.(e);
+    } catch (err) {
+      logger.warn(`progress listener failed: ${String(err)}`);
+    }
+  };
+  const stage = (s: PipelineStage, message: string, current?: number, total?: number) => {
+    logger.info(message);
+    emit({ kind: 'stage', stage: s, message, current, total });
+  };
+  if (!(minSpeedup >= 1)) throw new InputError(`--min-speedup must be a ratio of at least 1 (got ${minSpeedup}).`);
+  if (!opts.variants?.length && !opts.llm && !opts.candidateSource) throw new InputError('Nothing to evaluate: give at least one variant or an LLM endpoint.');
+
+  // 1. Extract.
+  const file = resolve(opts.file);
+  stage('extracting', `Extracting ${typeof (opts.selector as { name?: string }).name === 'string' ? `'${(opts.selector as { name: string }).name}'` : `the function at line ${(opts.selector as { line: number }).line}`} from ${displayPath(file)}`);
+  const target = extractTarget(file, opts.selector, opts.fileText);
+  throwIfAborted(signal);
+  const nodePath = await resolveNodePath(opts.nodePath);
+  const nodeVersion = await nodeVersionOf(nodePath);
+
+  const workDir = await mkdtemp(join(tmpdir(), 'hotpath-'));
+  const notes: string[] = [];
+  const timing = { totalMs: 0, llmMs: 0, verifyMs: 0, benchMs: 0 };
+  let llmInfo: Report['llm'] = null;
+  const working: Working[] = [];
+  let verification: Report['verification'] = { inputs: 0, originalThrew: 0, droppedForTimeout: 0, sources: [] };
+  let layers: string[] = [];
+
+  const update = (w: Working, patch: Partial<CandidateReport>) => {
+    Object.assign(w.report, patch);
+    emit({ kind: 'candidate', candidate: { ...w.report } });
+  };
+  const finish = (w: Working, verdict: CandidateReport['verdict'], reason: string, patch: Partial<CandidateReport> = {}) => {
+    update(w, { verdict, reason, wallMs: performance.now() - w.startedMs, ...patch });
+  };
+
+  try {
+    const jobDir = workDir;
+    await prepareJobDir(jobDir);
+    layers = await sandboxLayers(nodePath).catch(() => []);
+
+    // 2. Candidates.
+    let variants: VariantInput[] = opts.variants ?? [];
+    if (!opts.variants?.length) {
+      const source: CandidateSource = opts.candidateSource ?? new OpenAICandidateSource(opts.llm!, logger);
+      const count = opts.llm?.candidates ?? 4;
+      stage('asking-model', `Asking ${source.label} for ${count} candidate${count === 1 ? '' : 's'}`, 0, count);
+      const gen = await generateCandidates(source, target, {
+        count,
+        nodeVersion,
+        signal,
+        logger,
+        onRequestDone: (done, total) => stage('asking-model', `Asking ${source.label}: ${done} of ${total} answered`, done, total),
+      });
+      timing.llmMs = gen.llmMs;
+      llmInfo = { model: source.label, requests: gen.requests, promptTokens: gen.promptTokens, completionTokens: gen.completionTokens };
+      variants = gen.candidates;
+      for (const f of gen.failures) notes.push(`${f.origin}: ${f.reason}`);
+      if (variants.length === 0) notes.push('The model returned no usable candidate.');
+    }
+
+    // 3. Build: the original and every candidate through the same bundling path.
+    stage('building', `Building ${variants.length + 1} variant${variants.length ? 's' : ''}`);
+    const originalBundle = join(jobDir, 'original.cjs');
+    const ob = await bundleVariant({ file, text: target.fileText, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile: originalBundle, signal });
+    if (!ob.ok) throw new InputError(`Cannot build ${displayPath(file)}: ${ob.error}`);
+    throwIfAborted(signal);
+
+    for (const [i, v] of variants.entries()) {
+      const id = `c${i + 1}`;
+      const w: Working = {
+        report: {
+          id,
+          origin: v.origin,
+          source: v.source,
+          verdict: 'error',
+          reason: 'Waiting for verification.',
+          speedup: null,
+          diff: '',
+          counterexample: null,
+          sizes: [],
+          headlineSize: null,
+          growth: null,
+          wallMs: 0,
+        },
+        parsed: null,
+        bundle: null,
+        outcomes: null,
+        startedMs: performance.now(),
+      };
+      working.push(w);
+      const parsed = parseCandidate(target, v.source);
+      if (!parsed.ok) {
+        finish(w, 'error', parsed.reason);
+        continue;
+      }
+      w.parsed = parsed.candidate;
+      const text = applyCandidate(target, parsed.candidate);
+      const diff = unifiedDiff(file, target.fileText, text);
+      if (!diff) {
+        update(w, { diff });
+        finish(w, 'not-faster', 'It is identical to the original function.');
+        continue;
+      }
+      const out = join(jobDir, `${id}.cjs`);
+      const b = await bundleVariant({ file, text, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile: out, signal });
+      throwIfAborted(signal);
+      if (!b.ok) {
+        update(w, { diff });
+        finish(w, 'error', `It does not build: ${b.error}`);
+        continue;
+      }
+      w.bundle = out;
+      update(w, { diff, reason: 'Waiting for verification.' });
+    }
+
+    const runnable = working.filter((w) => w.bundle);
+    if (runnable.length > 0) {
+      // 4. Verify.
+      const tv = performance.now();
+      const scalarOnly = inputsAreScalarOnly(target.params);
+      const ladder = scalarOnly ? scalarLadder() : sizeLadder();
+      const userInputs = opts.inputsModule
+        ? await loadUserInputs(opts.inputsModule, { nodePath, jobDir, memoryMb, seed, signal, logger }, ladder)
+        : null;
+      const generated = generateVerifyInputs(target.params, { seed });
+      const inputs: unknown[][] = [...(userInputs?.fixed ?? []), ...generated];
+      verification.sources = [
+        ...(userInputs?.fixed.length ? [`${userInputs.fixed.length} from ${opts.inputsModule}`] : []),
+        `${generated.length} generated from the parameter types (edge values included)`,
+      ];
+      const unknownParams = target.params.filter((p) => p.type.kind === 'unknown').map((p) => p.name);
+      if (unknownParams.length) {
+        notes.push(
+          `No type information for ${unknownParams.map((n) => `'${n}'`).join(', ')}: generated inputs come from a generic mix of values. Add TypeScript types or JSDoc @param types, or pass --inputs, for a sharper check.`,
+        );
+      }
+      const inputsFile = join(jobDir, 'verify-inputs.bin');
+      await writeFile(inputsFile, serialize(inputs));
+      const vctx: VerifyContext = { nodePath, jobDir, inputsFile, inputCount: inputs.length, callTimeoutMs, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger };
+      stage('verifying', `Running the original on ${inputs.length} inputs`, 0, runnable.length);
+      const original = await runVariant(originalBundle, vctx, true);
+      if (original.failure) {
+        if (original.failure.kind === 'refused') throw new SandboxError(`The sandbox could not be secured, so nothing was run: ${original.failure.message}`);
+        throw new InputError(`The original ${target.name} cannot be run in the sandbox: ${original.failure.message}`);
+      }
+      let threw = 0;
+      let dropped = 0;
+      for (let i = 0; i < inputs.length; i++) {
+        const o = original.calls.get(i);
+        if (!o || o.kind === 'timeout') dropped++;
+        else if (o.kind === 'threw') threw++;
+      }
+      verification = { ...verification, inputs: inputs.length, originalThrew: threw, droppedForTimeout: dropped };
+      if (threw === inputs.length - dropped) {
+        notes.push(`The original threw on every input, so verification only shows that candidates throw the same errors. Pass --inputs with valid arguments.`);
+      } else if (threw > (inputs.length - dropped) / 2) {
+        notes.push(`The original threw on ${threw} of ${inputs.length - dropped} inputs; consider --inputs with valid arguments.`);
+      }
+      if (dropped) notes.push(`${dropped} input${dropped === 1 ? ' was' : 's were'} dropped because the original itself exceeded the ${callTimeoutMs} ms per-call limit on them.`);
+      const inputText = (i: number) => renderValue(inputs[i] ?? [], 300).replace(/^\[/, '(').replace(/\]$/, ')');
+
+      for (const [k, w] of runnable.entries()) {
+        stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${inputs.length} inputs`, k + 1, runnable.length);
+        const outcomes = await runVariant(w.bundle!, vctx, true);
+        const cmp = compareVariant(original, outcomes, inputText, inputs.length);
+        if (cmp.kind === 'equivalent') {
+          w.outcomes = outcomes;
+          update(w, { reason: `Equivalent on ${cmp.compared} calls; waiting for the benchmark.` });
+        } else if (cmp.kind === 'incorrect') {
+          finish(w, 'incorrect', cmp.reason, { counterexample: cmp.counterexample });
+        } else {
+          finish(w, cmp.kind, cmp.reason);
+        }
+      }
+      timing.verifyMs = performance.now() - tv;
+
+      // 5. Benchmark the equivalent ones.
+      const survivors = runnable.filter((w) => w.outcomes);
+      if (survivors.length > 0) {
+        const tb = performance.now();
+        const bctx: BenchContext = { nodePath, jobDir, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger };
+        const pools = await choosePools(target, originalBundle, ladder, userInputs?.bySize ?? null, bctx, stage);
+        const sizeMeaning = describeSizeMeaning(target.params);
+        if (pools.length === 0) {
+          for (const w of survivors) finish(w, 'not-faster', 'Equivalent, but no benchmark input size could be run within the time limits.');
+        } else {
+          await benchmarkSurvivors(survivors, originalBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning);
+        }
+        timing.benchMs = performance.now() - tb;
+      }
+    }
+
+    const faster = working.filter((w) => w.report.verdict === 'faster' && w.report.speedup);
+    faster.sort((a, b) => b.report.speedup!.estimate - a.report.speedup!.estimate);
+    timing.totalMs = performance.now() - t0;
+    stage('done', faster.length ? `Done: ${faster.length} verified speedup${faster.length === 1 ? '' : 's'}` : 'Done: no verified speedup');
+    return {
+      version: 1,
+      target: { file, name: target.name, language: target.language, line: target.start.line },
+      mode: opts.variants?.length ? 'check' : 'optimize',
+      candidates: working.map((w) => w.report),
+      best: faster[0]?.report.id ?? null,
+      minSpeedup,
+      verification,
+      notes,
+      sandbox: layers,
+      environment: { node: nodeVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, date: new Date().toISOString() },
+      timing,
+      llm: llmInfo,
+    };
+  } catch (e) {
+    if (signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError();
+    throw e;
+  } finally {
+    await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+const nodeVersions = new Map<string, string>();
+async function nodeVersionOf(nodePath: string): Promise<string> {
+  const known = nodeVersions.get(nodePath);
+  if (known) return known;
+  const { execFile } = await import('node:child_process');
+  const v = await new Promise<string>((res) => {
+    execFile(nodePath, ['--version'], { timeout: 10_000 }, (err, stdout) => res(err ? 'unknown' : stdout.trim()));
+  });
+  nodeVersions.set(nodePath, v);
+  return v;
+}
+
+/** Magnitudes for functions whose only inputs are numbers (fib(n), isPrime(n)): finer steps. */
+function scalarLadder(): number[] {
+  return [4, 8, 12, 16, 20, 24, 28, 32, 48, 64, 128, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+}
+
+type StageFn = (s: PipelineStage, message: string, current?: number, total?: number) => void;
+
+/**
+ * Picks benchmark sizes by probing the original up the ladder until a call takes longer than
+ * DEFAULTS.maxCallNs: the largest size that fits is the headline size, plus up to two smaller
+ * ones for the growth curve.
+ */
+async function choosePools(
+  target: TargetFunction,
+  originalBundle: string,
+  ladder: number[],
+  userBySize: Map<number, unknown[][]> | null,
+  ctx: BenchContext,
+  stage: StageFn,
+): Promise<SizePool[]> {
+  stage('benchmarking', 'Choosing benchmark input sizes');
+  const pools: SizePool[] = [];
+  for (const size of ladder) {
+    const lists = userBySize?.get(size) ?? generateBenchInputs(target.params, size, { seed: ctx.seed + size, count: DEFAULTS.poolCount });
+    if (!lists.length) continue;
+    const f = join(ctx.jobDir, `bench-${size}.bin`);
+    await writeFile(f, serialize(lists));
+    pools.push({ size, inputsFile: f });
+  }
+  const probe = await measureArm(originalBundle, pools, PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
+  const fit = pools.filter((p) => {
+    const m = probe.sizes.get(p.size);
+    return m !== undefined && m.medianNs <= DEFAULTS.maxCallNs;
+  });
+  if (fit.length === 0) {
+    // Even the smallest size is slow: benchmark it alone if it ran at all.
+    const first = pools[0];
+    return first && probe.sizes.has(first.size) ? [first] : [];
+  }
+  return fit.slice(-3);
+}
+
+async function benchmarkSurvivors(
+  survivors: Working[],
+  originalBundle: string,
+  pools: SizePool[],
+  minSpeedup: number,
+  ctx: BenchContext,
+  stage: StageFn,
+  finish: (w: Working, verdict: CandidateReport['verdict'], reason: string, patch?: Partial<CandidateReport>) => void,
+  update: (w: Working, patch: Partial<CandidateReport>) => void,
+  sizeMeaning: string,
+): Promise<void> {
+  const headline = pools[pools.length - 1]!;
+  const sizesText = pools.map((p) => p.size).join(', ');
+  stage('benchmarking', `Screening ${survivors.length} candidate${survivors.length === 1 ? '' : 's'} at ${sizeMeaning} ${sizesText}`, 0, DEFAULTS.screenRounds);
+  const arms = [{ key: 'original', bundle: originalBundle }, ...survivors.map((w) => ({ key: w.report.id, bundle: w.bundle! }))];
+  const screen = await runRounds(arms, pools, DEFAULTS.screenRounds, SCREEN_TIMING, ctx, (r, n) =>
+    stage('benchmarking', `Screening round ${r} of ${n} (${survivors.length + 1} fresh processes per round)`, r, n),
+  );
+  const origFail = screen.failures.get('original');
+  if (origFail) throw new SandboxError(`The original could not be benchmarked: ${origFail}`);
+
+  const promising: { w: Working; est: number }[] = [];
+  for (const w of survivors) {
+    const key = w.report.id;
+    const fail = screen.failures.get(key);
+    if (fail) {
+      finish(w, /memory/.test(fail) ? 'unsafe' : /time limit/.test(fail) ? 'timeout' : /tampered/.test(fail) ? 'unsafe' : 'error', `Equivalent on the test inputs, but ${fail}.`);
+      continue;
+    }
+    const t = (screen.tampers.get(key) ?? []).filter((x) => !(screen.tampers.get('original') ?? []).includes(x));
+    if (t.length) {
+      finish(w, 'unsafe', `It changes built-ins the harness relies on: ${t.slice(0, 3).join('; ')}.`);
+      continue;
+    }
+    // The benchmark inputs are larger than the verification inputs: both must compute the same results there too.
+    const mismatch = pools.find((p) => {
+      const o = screen.firstSizes.get('original')?.get(p.size);
+      const c = screen.firstSizes.get(key)?.get(p.size);
+      return o && c && o.checksumCalls === c.checksumCalls && o.checksum !== c.checksum;
+    });
+    if (mismatch) {
+      finish(w, 'incorrect', `Its results differ from the original's on the benchmark inputs of ${sizeMeaning} ${mismatch.size} (checksums of the returned values disagree).`);
+      continue;
+    }
+    const rows: SizeMeasurement[] = [];
+    for (const p of pools) {
+      const paired = pairedRounds(screen, 'original', key, p.size);
+      if (paired.length === 0) continue;
+      rows.push({
+        size: p.size,
+        originalNs: median(paired.map((x) => x.originalNs)),
+        candidateNs: median(paired.map((x) => x.candidateNs)),
+        speedup: speedupFromRounds(paired, { seed: ctx.seed }),
+      });
+    }
+    const growth =
+      rows.length >= 3
+        ? (() => {
+            const o = fitGrowth(rows.map((r) => ({ size: r.size, ns: r.originalNs })));
+            const c = fitGrowth(rows.map((r) => ({ size: r.size, ns: r.candidateNs })));
+            return o !== null && c !== null ? { original: o, candidate: c } : null;
+          })()
+        : null;
+    const head = rows.find((r) => r.size === headline.size) ?? rows[rows.length - 1];
+    update(w, { sizes: rows, headlineSize: head?.size ?? null, growth, speedup: head?.speedup ?? null });
+    if (!head) {
+      finish(w, 'error', 'It could not be benchmarked.');
+      continue;
+    }
+    promising.push({ w, est: head.speedup.estimate });
+  }
+
+  // Confirmation: only the most promising, on fresh rounds; the verdict rests on those alone.
+  promising.sort((a, b) => b.est - a.est);
+  const toConfirm = promising.filter((p) => p.est >= 1 + (minSpeedup - 1) / 2).slice(0, DEFAULTS.maxConfirm);
+  for (const p of promising) {
+    if (toConfirm.includes(p)) continue;
+    const s = p.w.report.speedup!;
+    const d = decide(s, minSpeedup);
+    const why = toConfirm.length && p.est >= 1 + (minSpeedup - 1) / 2 ? ' (not confirmed: other candidates were faster in screening)' : '';
+    finish(p.w, 'not-faster', `${d.reason.replace(/\.$/, '')} in screening${why}.`);
+  }
+  for (const [k, p] of toConfirm.entries()) {
+    const w = p.w;
+    stage('confirming', `Confirming ${w.report.id} on ${DEFAULTS.confirmRounds} fresh rounds at ${sizeMeaning} ${headline.size}`, k + 1, toConfirm.length);
+    const res = await runRounds(
+      [
+        { key: 'original', bundle: originalBundle },
+        { key: w.report.id, bundle: w.bundle! },
+      ],
+      [headline],
+      DEFAULTS.confirmRounds,
+      CONFIRM_TIMING,
+      { ...ctx, seed: ctx.seed + 7919 * (k + 1) },
+      (r, n) => stage('confirming', `Confirming ${w.report.id}: round ${r} of ${n}`, r, n),
+    );
+    const fail = res.failures.get(w.report.id) ?? res.failures.get('original');
+    if (fail) {
+      finish(w, 'error', `Confirmation failed: ${fail}.`);
+      continue;
+    }
+    const paired = pairedRounds(res, 'original', w.report.id, headline.size);
+    const interval: SpeedupInterval = speedupFromRounds(paired, { seed: ctx.seed });
+    const d = decide(interval, minSpeedup);
+    const growthText = w.report.growth
+      ? ` Growth: original ${describeGrowth(w.report.growth.original)}, candidate ${describeGrowth(w.report.growth.candidate)}.`
+      : '';
+    const at = ` at ${sizeMeaning} ${headline.size}`;
+    const reason = d.verdict === 'faster' ? `${d.reason.replace(/\.$/, '')}${at}.${growthText}` : `${d.reason.replace(/\.$/, '')}${at}.`;
+    const rows = w.report.sizes.map((r) =>
+      r.size === headline.size
+        ? { ...r, speedup: interval, originalNs: median(paired.map((x) => x.originalNs)), candidateNs: median(paired.map((x) => x.candidateNs)) }
+        : r,
+    );
+    finish(w, d.verdict, reason, { speedup: interval, sizes: rows, headlineSize: headline.size });
+  }
+}
