@@ -46,7 +46,9 @@ function namedDeclarations(sf: ts.SourceFile): Map<string, NamedDecl[]> {
     else map.set(name, [d]);
   };
   const collectTypedefs = (node: ts.Node) => {
-    for (const tag of ts.getJSDocTags(node)) {
+    // Every JSDoc comment before the node (ts.getJSDocTags only looks at the last one).
+    const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? [];
+    for (const tag of docs.flatMap((d) => d.tags ?? [])) {
       if (!ts.isJSDocTypedefTag(tag)) continue;
       const name = tag.name && ts.isIdentifier(tag.name) ? tag.name.text : undefined;
       if (!name || !tag.typeExpression) continue;

@@ -1,0 +1,103 @@
+/**
+ * Bundles one version of the user's module (original or with a candidate substituted) into a
+ * self-contained CommonJS file for the sandbox, exposing the target as
+ * `module.exports[TARGET_EXPORT]`. The original and every candidate go through this one
+ * function with the same settings, so they are compiled alike.
+ */
+import path from 'node:path';
+import { build, type Loader, type Message } from 'esbuild';
+import { SandboxError, throwIfAborted } from './errors';
+import { TARGET_EXPORT } from './sandbox/protocol';
+import type { Language } from './types';
+
+export interface BundleOptions {
+  /** The user's file, absolute: imports resolve from its directory. */
+  file: string;
+  /** Full module text (original or substituted). */
+  text: string;
+  targetName: string;
+  moduleKind: 'esm' | 'cjs';
+  language: Language;
+  outFile: string;
+  signal?: AbortSignal;
+}
+
+export type BundleResult = { ok: true; outFile: string } | { ok: false; error: string };
+
+function loaderFor(file: string, language: Language): Loader {
+  switch (path.extname(file).toLowerCase()) {
+    case '.ts':
+    case '.mts':
+    case '.cts':
+      return 'ts';
+    case '.tsx':
+      return 'tsx';
+    case '.jsx':
+      return 'jsx';
+    case '.js':
+    case '.mjs':
+    case '.cjs':
+      return 'js';
+    default:
+      return language === 'typescript' ? 'ts' : 'js';
+  }
+}
+
+/** The statement appended to the module that exposes the target under TARGET_EXPORT. */
+export function exposeTarget(targetName: string, moduleKind: 'esm' | 'cjs'): string {
+  return moduleKind === 'esm'
+    ? `\nexport { ${targetName} as ${TARGET_EXPORT} };\n`
+    : `\n;module.exports.${TARGET_EXPORT} = ${targetName};\n`;
+}
+
+function displayFile(file: string, userFile: string): string {
+  const abs = file === path.basename(userFile) ? userFile : path.resolve(path.dirname(userFile), file);
+  const rel = path.relative(process.cwd(), abs);
+  if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+  return abs;
+}
+
+/** An esbuild message as one line: `file:line:col: text`. */
+function formatMessage(m: Message, userFile: string): string {
+  const text = m.text.replace(/\s+/g, ' ').trim();
+  const loc = m.location;
+  if (!loc) return text;
+  return `${displayFile(loc.file, userFile)}:${loc.line}:${loc.column + 1}: ${text}`;
+}
+
+function isBuildFailure(err: unknown): err is { errors: Message[] } {
+  return typeof err === 'object' && err !== null && Array.isArray((err as { errors?: unknown }).errors);
+}
+
+export async function bundleVariant(opts: BundleOptions): Promise<BundleResult> {
+  throwIfAborted(opts.signal);
+  const contents = opts.text + exposeTarget(opts.targetName, opts.moduleKind);
+  let errors: Message[];
+  try {
+    const result = await build({
+      stdin: {
+        contents,
+        resolveDir: path.dirname(opts.file),
+        sourcefile: path.basename(opts.file),
+        loader: loaderFor(opts.file, opts.language),
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      minify: false,
+      sourcemap: false,
+      write: true,
+      outfile: opts.outFile,
+      logLevel: 'silent',
+    });
+    errors = result.errors;
+  } catch (err) {
+    if (!isBuildFailure(err)) throw new SandboxError(`Bundling failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { cause: err });
+    errors = err.errors;
+  }
+  throwIfAborted(opts.signal);
+  const first = errors[0];
+  if (first) return { ok: false, error: formatMessage(first, opts.file) };
+  return { ok: true, outFile: opts.outFile };
+}
