@@ -83,4 +83,6 @@ export interface CandidateBatch {
   completionTokens: number;
   /** True when the answer was cut by the token limit. */
   truncated: boolean;
+  /** True when the endpoint reported no usage and the token counts are estimates (chars / 4). */
+  tokensEstimated?: boolean;
 }

@@ -328,7 +328,7 @@ export function declaresName(source: string, name: string): boolean {
   const code = codeOnly(source);
   const id = escapeRegExp(name);
   const fn = new RegExp(`(?:^|[^\\w$.])function\\s*\\*?\\s*${id}\\s*[(<]`);
-  const binding = new RegExp(`(?:^|[^\\w$.])(?:const|let|var)\\s+${id}\\s*(?::[^=;]*)?=(?![=>])`);
+  const binding = new RegExp(`(?:^|[^\\w$.])(?:const|let|var)\\s+${id}\\s*(?::(?:[^=;]|=>)*)?=(?![=>])`);
   return fn.test(code) || binding.test(code);
 }
 
@@ -388,11 +388,12 @@ export function pickCandidateSource(text: string, targetName: string): PickedCan
  */
 export function normalizeForDedup(source: string): string {
   const SEP = '\u0001';
+  const SEP_RUN = new RegExp(`${SEP}+`, 'g');
   const joined = lex(source.replace(/\r\n?/g, '\n'))
     .pieces.map((p) => (p.kind === 'comment' ? SEP : p.kind === 'code' ? p.text.replace(/\s+/g, SEP) : p.text))
     .join('');
   return joined
-    .replace(/\u0001+/g, (_m, offset: number, all: string) => {
+    .replace(SEP_RUN, (_m, offset: number, all: string) => {
       const before = all[offset - 1];
       const after = all[offset + _m.length];
       return isWordChar(before) && isWordChar(after) ? ' ' : '';
