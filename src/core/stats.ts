@@ -70,7 +70,7 @@ export function variance(xs: readonly number[]): number {
 // Distributions
 // ---------------------------------------------------------------------------------------------
 
-/** Standard normal CDF (W. J. Cody's erfc rational approximation via a high-precision series; |error| < 1e-12 in practice). */
+/** Standard normal CDF (Numerical Recipes' Chebyshev erfc; relative error < 1.2e-7, ample for confidence levels). */
 export function normalCdf(z: number): number {
   if (Number.isNaN(z)) return NaN;
   if (z === Infinity) return 1;
@@ -79,8 +79,6 @@ export function normalCdf(z: number): number {
 }
 
 function erfc(x: number): number {
-  // Numerical Recipes erfc with Chebyshev coefficients (fractional error < 1.2e-7), refined
-  // enough for confidence levels; exact tails are not needed here.
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =
