@@ -18,8 +18,8 @@ import { extractTarget } from './extract';
 import { applyCandidate, parseCandidate, type ParsedCandidate } from './substitute';
 import { bundleVariant } from './bundle';
 import { unifiedDiff } from './diff';
-import { generateVerifyInputs, generateBenchInputs, sizeLadder, describeSizeMeaning, inputsAreScalarOnly } from './inputs';
-import { renderValue } from './render';
+import { generateVerifyInputs, generateBenchInputs, sizeLadder, describeSizeMeaning } from './inputs';
+import { renderValueArgs } from './render';
 import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './stats';
 import { compareVariant, runVariant, type VariantOutcomes, type VerifyContext } from './verify';
 import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from './benchmark';
@@ -256,8 +256,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     if (runnable.length > 0) {
       // 4. Verify.
       const tv = performance.now();
-      const scalarOnly = inputsAreScalarOnly(target.params);
-      const ladder = scalarOnly ? scalarLadder() : sizeLadder();
+      const ladder = sizeLadder(target.params);
       const userInputs = opts.inputsModule
         ? await loadUserInputs(opts.inputsModule, { nodePath, jobDir, memoryMb, seed, signal, logger }, ladder)
         : null;
@@ -296,12 +295,23 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         notes.push(`The original threw on ${threw} of ${inputs.length - dropped} inputs; consider --inputs with valid arguments.`);
       }
       if (dropped) notes.push(`${dropped} input${dropped === 1 ? ' was' : 's were'} dropped because the original itself exceeded the ${callTimeoutMs} ms per-call limit on them.`);
-      const inputText = (i: number) => renderValue(inputs[i] ?? [], 300).replace(/^\[/, '(').replace(/\]$/, ')');
+      // Candidates never see inputs the original itself hangs on: they would only burn the per-call limit again.
+      let kept = inputs;
+      let expected = original;
+      if (dropped > 0) {
+        const keep = inputs.map((_, i) => i).filter((i) => original.calls.get(i)?.kind !== undefined && original.calls.get(i)?.kind !== 'timeout');
+        kept = keep.map((i) => inputs[i]!);
+        const remap = <T>(m: Map<number, T>) => new Map(keep.flatMap((old, j) => (m.has(old) ? [[j, m.get(old)!] as [number, T]] : [])));
+        expected = { ...original, calls: remap(original.calls), probes: remap(original.probes) };
+        await writeFile(inputsFile, serialize(kept));
+        vctx.inputCount = kept.length;
+      }
+      const inputText = (i: number) => renderValueArgs(kept[i] ?? [], 300);
 
       for (const [k, w] of runnable.entries()) {
-        stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${inputs.length} inputs`, k + 1, runnable.length);
+        stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${kept.length} inputs`, k + 1, runnable.length);
         const outcomes = await runVariant(w.bundle!, vctx, true);
-        const cmp = compareVariant(original, outcomes, inputText, inputs.length);
+        const cmp = compareVariant(expected, outcomes, inputText, kept.length);
         if (cmp.kind === 'equivalent') {
           w.outcomes = outcomes;
           update(w, { reason: `Equivalent on ${cmp.compared} calls; waiting for the benchmark.` });
@@ -365,11 +375,6 @@ async function nodeVersionOf(nodePath: string): Promise<string> {
   });
   nodeVersions.set(nodePath, v);
   return v;
-}
-
-/** Magnitudes for functions whose only inputs are numbers (fib(n), isPrime(n)): finer steps. */
-function scalarLadder(): number[] {
-  return [4, 8, 12, 16, 20, 24, 28, 32, 48, 64, 128, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
 }
 
 type StageFn = (s: PipelineStage, message: string, current?: number, total?: number) => void;

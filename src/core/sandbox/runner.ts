@@ -1,0 +1,737 @@
+/**
+ * The sandbox runner: the entry point of the child process (bundled to dist/runner.js and
+ * copied into each job directory). See protocol.ts for the job and message shapes.
+ *
+ * Order matters. Before any user or candidate code is loaded this module:
+ * 1. imports tinybench (its clock binds now) and captures every function it needs later
+ *    (fd 3 writer, JSON, v8, clock, gc, timers, hashing, Reflect);
+ * 2. reads the job from fd 0;
+ * 3. fails closed unless node's permission model is on and denies fs writes, child processes
+ *    and workers;
+ * 4. installs the network, process and determinism guards and snapshots the built-ins.
+ *
+ * Wire format on fd 3 (private to spawn.ts and this file): each message is written as
+ * "\n" + JSON.stringify({ c: <channel token from the job>, m: <RunnerMessage> }) + "\n".
+ * User code can write to fd 3 too, but it cannot know the token (it lived only in the job
+ * read from stdin and in this module's closure), so the parent drops any line without it; the
+ * leading newline terminates any partial line user code left behind.
+ */
+import type { Bench as BenchType } from 'tinybench' with { 'resolution-mode': 'import' };
+// tinybench is ESM-only; esbuild bundles it into this CJS runner. Loaded first so that its
+// clock binds before anything else runs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Bench } = require('tinybench') as { Bench: typeof BenchType };
+import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import * as path from 'node:path';
+import { encodeValue, checksumOfEncoded } from './encode';
+import { installNetworkGuards, installProcessGuards, installDeterminism, snapshotBuiltins, diffBuiltins, NETWORK_BLOCKED_MESSAGE, type BuiltinSnapshot, type NetworkOriginals } from './guards';
+import { TARGET_EXPORT, FN_MARKER, type RunnerJob, type RunnerMessage, type PermissionReport, type Tamper, type VerifyJob, type BenchJob, type InputsJob } from './protocol';
+import type { CallOutcome, Encoded } from '../types';
+import type * as childProcessT from 'node:child_process';
+import type * as workerThreadsT from 'node:worker_threads';
+import type * as netT from 'node:net';
+
+// ---- 1. captured built-ins ------------------------------------------------------------------
+const writeSync = fs.writeSync;
+const readFileSync = fs.readFileSync;
+const JSONStringify = JSON.stringify;
+const JSONParse = JSON.parse;
+const v8Serialize = v8.serialize;
+const v8Deserialize = v8.deserialize;
+const perfNow: () => number = performance.now.bind(performance);
+const gcFn = (globalThis as unknown as { gc?: () => void }).gc;
+// --expose-gc defines a non-configurable (but writable) global: it cannot be deleted, so it is
+// overwritten; user code cannot trigger collections in the middle of someone else's timing.
+try {
+  (globalThis as unknown as { gc?: unknown }).gc = undefined;
+} catch {
+  // ignore
+}
+const setTimeoutC = globalThis.setTimeout;
+const clearTimeoutC = globalThis.clearTimeout;
+const PromiseC = Promise;
+const RApply = Reflect.apply;
+const RDeleteProperty = Reflect.deleteProperty;
+const ROwnKeys = Reflect.ownKeys;
+const OGetDesc = Object.getOwnPropertyDescriptor;
+const OGetProto = Object.getPrototypeOf;
+const OKeys = Object.keys;
+const AIsArray = Array.isArray;
+const BufferFrom = Buffer.from;
+const ErrorCtor = Error;
+const StringCtor = String;
+const AbortControllerC = AbortController;
+const MapClear = Map.prototype.clear;
+const MapSet = Map.prototype.set;
+const MapForEach = Map.prototype.forEach;
+const SetClear = Set.prototype.clear;
+const SetAdd = Set.prototype.add;
+const SetForEach = Set.prototype.forEach;
+const TypedSet = (Object.getPrototypeOf(Uint8Array.prototype) as { set: (a: ArrayLike<number>) => void }).set;
+const isTypedArrayView = (v: unknown): boolean => ArrayBuffer.isView(v) && !(v instanceof DataView);
+const sharedWait = new Int32Array(new SharedArrayBuffer(4));
+const AtomicsWait = Atomics.wait;
+const procOn = process.on.bind(process);
+const nodeVersion = process.versions.node;
+
+// ---- 2. the job -------------------------------------------------------------------------------
+let job: RunnerJob;
+let token = '';
+{
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSONParse(readFileSync(0, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    raw = { mode: 'invalid', error: String(e) };
+  }
+  token = typeof raw.__channel === 'string' ? raw.__channel : '';
+  delete raw.__channel;
+  job = raw as unknown as RunnerJob;
+}
+
+const scrubTargets: object[] = [Object.prototype, Array.prototype, String.prototype, Number.prototype, Boolean.prototype];
+/** Writes one message to fd 3. Never throws (a closed channel just loses the message). */
+function send(m: RunnerMessage): void {
+  // JSON.stringify would call a toJSON that user code added to a prototype: remove it first.
+  for (const p of scrubTargets) if (OGetDesc(p, 'toJSON')) RDeleteProperty(p, 'toJSON');
+  let line: string;
+  try {
+    line = '\n' + JSONStringify({ c: token, m }) + '\n';
+  } catch (e) {
+    line = '\n' + JSONStringify({ c: token, m: { type: 'fatal', error: 'unserializable message: ' + StringCtor(e) } }) + '\n';
+  }
+  const buf = BufferFrom(line, 'utf8');
+  let off = 0;
+  let spins = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(3, buf, off, buf.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN' && spins++ < 60_000) {
+        RApply(AtomicsWait, Atomics, [sharedWait, 0, 0, 1]);
+        continue;
+      }
+      return;
+    }
+  }
+}
+
+// ---- 3. fail closed ---------------------------------------------------------------------------
+const proc = installProcessGuards();
+const exitNow = (code: number): never => proc.originals.reallyExit(code);
+
+function refuse(reason: string): never {
+  send({ type: 'refused', reason });
+  send({ type: 'done' });
+  return exitNow(3);
+}
+
+function permissionState(): { ok: boolean; reason: string; fsWrite: boolean; child: boolean; worker: boolean } {
+  const perm = (process as unknown as { permission?: { has: (scope: string, ref?: string) => boolean } }).permission;
+  if (!perm || typeof perm.has !== 'function') return { ok: false, reason: 'node permission model is not enabled (process.permission is missing)', fsWrite: false, child: false, worker: false };
+  const has = (s: string, r?: string): boolean | null => {
+    try {
+      return r === undefined ? perm.has(s) : perm.has(s, r);
+    } catch {
+      return null;
+    }
+  };
+  const fsWrite = has('fs.write') === false;
+  const child = has('child') === false;
+  const worker = has('worker') === false;
+  // (has('fs.read') without a path answers true when the cwd is readable: ask about the root.)
+  const fsReadAll = has('fs.read', path.parse(__dirname).root) === false && has('fs.read', path.dirname(__dirname)) === false;
+  const runnerReadable = has('fs.read', __filename) === true;
+  const missing: string[] = [];
+  if (!fsWrite) missing.push('fs writes are allowed');
+  if (!child) missing.push('child processes are allowed');
+  if (!worker) missing.push('workers are allowed');
+  if (!fsReadAll) missing.push('fs reads are not restricted');
+  if (!runnerReadable) missing.push('the permission check does not answer as expected');
+  return { ok: missing.length === 0, reason: missing.join('; '), fsWrite, child, worker };
+}
+
+const permState = permissionState();
+if (!permState.ok) refuse('Hotpath sandbox refused to run: ' + permState.reason + '.');
+if (typeof job !== 'object' || job === null || !['verify', 'bench', 'inputs', 'probe'].includes((job as { mode?: string }).mode ?? '')) {
+  send({ type: 'fatal', error: 'invalid job' });
+  send({ type: 'done' });
+  exitNow(2);
+}
+
+// ---- 4. guards ----------------------------------------------------------------------------------
+const netGuards = installNetworkGuards();
+const determinism = installDeterminism('seed' in job ? job.seed : 0, 'frozenNowMs' in job ? job.frozenNowMs : 0);
+
+procOn('uncaughtException', (e: unknown) => {
+  send({ type: 'fatal', error: 'uncaught exception outside a call: ' + describeError(e) });
+  send({ type: 'done' });
+  exitNow(70);
+});
+procOn('unhandledRejection', () => {
+  // A stray rejected promise of user code: ignored (calls are judged by what they return).
+});
+
+function describeError(e: unknown): string {
+  try {
+    if (e instanceof ErrorCtor) return StringCtor(e.name) + ': ' + StringCtor(e.message);
+    return StringCtor(e);
+  } catch {
+    return '[unprintable]';
+  }
+}
+
+function permissionReport(osNetworkIsolated: boolean | null): PermissionReport {
+  return {
+    permissionModel: permState.ok,
+    fsWriteDenied: permState.fsWrite,
+    childProcessDenied: permState.child,
+    workerDenied: permState.worker,
+    networkGuards: netGuards.installed,
+    osNetworkIsolated,
+  };
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+const FN_FACTORIES: Record<string, () => unknown> = {
+  identity: () => (x: unknown) => x,
+  compare: () => (a: never, b: never) => (a < b ? -1 : a > b ? 1 : 0),
+  predicate: () => (x: unknown) => {
+    const s = StringCtor(x);
+    let h = 0;
+    for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+    return ((h >>> 3) & 1) === 0;
+  },
+  key: () => (x: unknown) => StringCtor(x).length % 7,
+  sum: () => (acc: number, x: unknown) => acc + (typeof x === 'number' ? x : StringCtor(x).length),
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || AIsArray(v)) return false;
+  const p = OGetProto(v) as object | null;
+  return p === null || p === Object.prototype;
+}
+
+function fnFromMarker(v: unknown): unknown {
+  if (!isPlainObject(v)) return v;
+  const keys = OKeys(v);
+  if (keys.length !== 1 || keys[0] !== FN_MARKER) return v;
+  const kind = v[FN_MARKER];
+  const f = typeof kind === 'string' ? FN_FACTORIES[kind] : undefined;
+  return f ? f() : v;
+}
+
+/** Replaces FN_MARKER objects: top-level arguments, and one level inside arrays and plain objects. */
+function rehydrate(args: unknown[]): unknown[] {
+  for (let i = 0; i < args.length; i++) {
+    const a = fnFromMarker(args[i]);
+    args[i] = a;
+    if (AIsArray(a)) {
+      for (let j = 0; j < a.length; j++) a[j] = fnFromMarker(a[j]);
+    } else if (isPlainObject(a)) {
+      for (const k of OKeys(a)) a[k] = fnFromMarker(a[k]);
+    }
+  }
+  return args;
+}
+
+/** Reads a v8-serialized `unknown[][]` file and re-serializes each argument list on its own. */
+function loadArgLists(file: string): Buffer[] {
+  const all = v8Deserialize(readFileSync(file)) as unknown;
+  if (!AIsArray(all)) throw new ErrorCtor('inputs file does not hold an array of argument lists');
+  const out: Buffer[] = [];
+  for (const item of all) {
+    if (!AIsArray(item)) throw new ErrorCtor('inputs file holds a non-array argument list');
+    out.push(v8Serialize(item));
+  }
+  return out;
+}
+
+function freshArgs(buf: Buffer): unknown[] {
+  return rehydrate(v8Deserialize(buf) as unknown[]);
+}
+
+function isThenable(v: unknown): { then: (a: (x: unknown) => void, b: (e: unknown) => void) => unknown } | null {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return null;
+  let then: unknown;
+  try {
+    then = (v as { then?: unknown }).then;
+  } catch {
+    return null;
+  }
+  return typeof then === 'function' ? { then: (a, b) => RApply(then as (...x: unknown[]) => unknown, v, [a, b]) } : null;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown } | { timeout: true };
+
+function settle(t: { then: (a: (x: unknown) => void, b: (e: unknown) => void) => unknown }, timeoutMs: number): Promise<Settled> {
+  return new PromiseC<Settled>((resolve) => {
+    let done = false;
+    const timer = setTimeoutC(() => {
+      if (!done) {
+        done = true;
+        resolve({ timeout: true });
+      }
+    }, timeoutMs);
+    const finish = (s: Settled): void => {
+      if (done) return;
+      done = true;
+      clearTimeoutC(timer);
+      resolve(s);
+    };
+    try {
+      t.then(
+        (value) => finish({ ok: true, value }),
+        (error) => finish({ ok: false, error }),
+      );
+    } catch (error) {
+      finish({ ok: false, error });
+    }
+  });
+}
+
+let target: (...args: unknown[]) => unknown = () => undefined;
+let snapshot: BuiltinSnapshot | null = null;
+const reportedTampers = new Set<string>();
+
+/** Tampers not reported before. */
+function newTampers(): Tamper[] {
+  if (!snapshot) return [];
+  const out: Tamper[] = [];
+  for (const t of diffBuiltins(snapshot)) {
+    if (reportedTampers.has(t.what)) continue;
+    reportedTampers.add(t.what);
+    out.push(t);
+  }
+  return out;
+}
+
+function loadModule(file: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(file) as unknown;
+}
+
+function loadTarget(bundle: string): boolean {
+  snapshot = snapshotBuiltins();
+  let mod: unknown;
+  try {
+    mod = loadModule(bundle);
+  } catch (e) {
+    send({ type: 'load-error', error: describeError(e) });
+    return false;
+  }
+  let fn: unknown;
+  try {
+    fn = mod !== null && (typeof mod === 'object' || typeof mod === 'function') ? (mod as Record<string, unknown>)[TARGET_EXPORT] : undefined;
+  } catch (e) {
+    send({ type: 'load-error', error: 'reading the export threw: ' + describeError(e) });
+    return false;
+  }
+  if (typeof fn !== 'function') {
+    send({ type: 'load-error', error: `the bundle does not export a function named ${TARGET_EXPORT} (got ${fn === undefined ? 'undefined' : typeof fn})` });
+    return false;
+  }
+  target = fn as (...args: unknown[]) => unknown;
+  send({ type: 'loaded', tampers: newTampers() });
+  return true;
+}
+
+// ---- verify -------------------------------------------------------------------------------------
+async function callOnce(args: unknown[], timeoutMs: number): Promise<CallOutcome> {
+  let value: unknown;
+  try {
+    value = RApply(target, undefined, args);
+  } catch (error) {
+    return { kind: 'threw', error: encodeValue(error), args: args.map((a) => encodeValue(a)) };
+  }
+  const t = isThenable(value);
+  if (t) {
+    const s = await settle(t, timeoutMs);
+    if ('timeout' in s) return { kind: 'timeout' };
+    if (!s.ok) return { kind: 'threw', error: encodeValue(s.error), args: args.map((a) => encodeValue(a)) };
+    value = s.value;
+  }
+  return { kind: 'returned', value: encodeValue(value), args: args.map((a) => encodeValue(a)) };
+}
+
+/** Overwrites `args` in place with the contents of `next` where shapes allow; returns the list to call with. */
+function overwriteInPlace(args: unknown[], next: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  const n = next.length;
+  for (let j = 0; j < n; j++) {
+    const a = args[j];
+    const b = next[j];
+    out.push(overwriteOne(a, b) ? a : b);
+  }
+  return out;
+}
+
+function overwriteOne(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  try {
+    if (AIsArray(a) && AIsArray(b)) {
+      a.length = 0;
+      for (let i = 0; i < b.length; i++) a.push(b[i]);
+      return true;
+    }
+    if (a instanceof Map && b instanceof Map) {
+      RApply(MapClear, a, []);
+      RApply(MapForEach, b, [(v: unknown, k: unknown) => RApply(MapSet, a, [k, v])]);
+      return true;
+    }
+    if (a instanceof Set && b instanceof Set) {
+      RApply(SetClear, a, []);
+      RApply(SetForEach, b, [(v: unknown) => RApply(SetAdd, a, [v])]);
+      return true;
+    }
+    if (isTypedArrayView(a) && isTypedArrayView(b)) {
+      const ta = a as unknown as Uint8Array;
+      const tb = b as unknown as Uint8Array;
+      if (ta.length !== tb.length || OGetProto(ta) !== OGetProto(tb)) return false;
+      RApply(TypedSet, ta, [tb]);
+      return true;
+    }
+    if (isPlainObject(a) && isPlainObject(b)) {
+      for (const k of ROwnKeys(a)) RDeleteProperty(a, k);
+      for (const k of OKeys(b)) a[k] = b[k];
+      return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+async function runVerify(j: VerifyJob): Promise<void> {
+  const lists = loadArgLists(j.inputsFile);
+  if (!loadTarget(j.bundle)) return;
+  const n = lists.length;
+  for (let i = Math.max(0, j.startIndex); i < n; i++) {
+    const buf = lists[i] as Buffer;
+    let args = freshArgs(buf);
+    determinism.reseed(i);
+    send({ type: 'call-start', index: i, probe: false });
+    const outcome = await callOnce(args, j.callTimeoutMs);
+    send({ type: 'call-result', index: i, probe: false, outcome, tampers: newTampers() });
+    if (j.stalenessProbe) {
+      const nextIndex = (i + 1) % n;
+      args = overwriteInPlace(args, freshArgs(lists[nextIndex] as Buffer));
+      determinism.reseed(nextIndex);
+      send({ type: 'call-start', index: i, probe: true });
+      const po = await callOnce(args, j.callTimeoutMs);
+      send({ type: 'call-result', index: i, probe: true, outcome: po, tampers: newTampers() });
+    }
+  }
+}
+
+// ---- bench --------------------------------------------------------------------------------------
+const THREW = Symbol('threw');
+type SinkItem = unknown;
+
+async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise<void> {
+  const t0 = perfNow();
+  const pool = loadArgLists(inputsFile);
+  const poolLen = pool.length;
+  if (poolLen === 0) {
+    send({ type: 'bench-error', size, error: 'empty input pool' });
+    return;
+  }
+  const maxCalls = Math.max(1, j.maxCalls);
+  const minSampleMs = Math.max(0, j.minSampleNs) / 1e6;
+  if (gcFn) gcFn();
+
+  // Is the target async? Decided on one untimed call.
+  let isAsync = false;
+  {
+    determinism.reseed(0);
+    let r: unknown;
+    try {
+      r = RApply(target, undefined, freshArgs(pool[0] as Buffer));
+    } catch {
+      r = undefined;
+    }
+    const t = isThenable(r);
+    if (t) {
+      isAsync = true;
+      await settle(t, 60_000);
+    }
+  }
+
+  const prepare = (count: number, startCall: number): unknown[][] => {
+    const batch: unknown[][] = new Array<unknown[]>(count);
+    for (let k = 0; k < count; k++) batch[k] = freshArgs(pool[(startCall + k) % poolLen] as Buffer);
+    return batch;
+  };
+
+  // Batches: each element gets its own clone; results go to a preallocated sink.
+  let sink: SinkItem[] = [];
+  // Random streams are reseeded per call from the pool index, as in verify, so both arms of a
+  // comparison see the same sequence whatever their batch sizes.
+  const runBatchSync = (batch: unknown[][], count: number, base: number): number => {
+    const s0 = perfNow();
+    for (let k = 0; k < count; k++) {
+      determinism.reseed((base + k) % poolLen);
+      try {
+        sink[k] = RApply(target, undefined, batch[k] as unknown[]);
+      } catch (e) {
+        sink[k] = { [THREW]: e };
+      }
+    }
+    return perfNow() - s0;
+  };
+  const runBatchAsync = async (batch: unknown[][], count: number, base: number): Promise<number> => {
+    const s0 = perfNow();
+    for (let k = 0; k < count; k++) {
+      determinism.reseed((base + k) % poolLen);
+      try {
+        sink[k] = await (RApply(target, undefined, batch[k] as unknown[]) as Promise<unknown>);
+      } catch (e) {
+        sink[k] = { [THREW]: e };
+      }
+    }
+    return perfNow() - s0;
+  };
+
+  // Warm-up and batch calibration (the sink is thrown away).
+  let batchSize = 1;
+  const warmEnd = perfNow() + Math.max(0, j.warmupMs);
+  const maxBatch = Math.max(1, Math.min(maxCalls, 1 << 20));
+  let calibrated = false;
+  let warmCalls = 0;
+  do {
+    sink = new Array<SinkItem>(batchSize);
+    const batch = prepare(batchSize, warmCalls);
+    const ms = isAsync ? await runBatchAsync(batch, batchSize, warmCalls) : runBatchSync(batch, batchSize, warmCalls);
+    warmCalls += batchSize;
+    // Not sticky: a batch slowed by tier-up or GC early on must not freeze a too-small size;
+    // the size only grows, and the last (warmest) batch decides.
+    calibrated = ms >= minSampleMs || batchSize >= maxBatch;
+    if (!calibrated) batchSize = Math.min(maxBatch, batchSize * 2);
+  } while (perfNow() < warmEnd || (!calibrated && perfNow() < warmEnd + 10_000));
+
+  // Sampling with tinybench: every iteration is one batch on fresh clones prepared in
+  // beforeEach (outside the timed region); the batch times itself with the captured clock.
+  const K = Math.min(poolLen, maxCalls);
+  const kept: Encoded[] = [];
+  const samplesNs: number[] = [];
+  let totalCalls = 0;
+  let batch: unknown[][] = [];
+  sink = new Array<SinkItem>(batchSize);
+  const controller = new AbortControllerC();
+  const samplingStart = perfNow();
+  const samplingWallCapMs = Math.max(1, j.timeMs) * 3 + 200;
+  const bench = new Bench({
+    time: Math.max(1, j.timeMs),
+    iterations: 1,
+    warmup: false,
+    retainSamples: true,
+    throws: true,
+    now: perfNow,
+    signal: controller.signal,
+  });
+  const beforeEach = (): void => {
+    batch = prepare(batchSize, totalCalls);
+  };
+  const afterEach = (): void => {
+    // Fold the first K calls' results, in call order, into the checksum list (untimed).
+    for (let k = 0; k < batchSize && totalCalls + k < K; k++) kept.push(encodeSinkItem(sink[k]));
+    totalCalls += batchSize;
+    for (let k = 0; k < batchSize; k++) sink[k] = undefined;
+    batch = [];
+    // Code often gets faster after warm-up (late tier-up): while less than half the sampling
+    // time has passed, a batch under half of minSampleNs doubles the batch size and restarts the
+    // samples (calls made still count in totalCalls and the checksum order is unaffected).
+    const lastNs = samplesNs[samplesNs.length - 1];
+    if (lastNs !== undefined && lastNs * batchSize < j.minSampleNs / 2 && batchSize < maxBatch && perfNow() - samplingStart < j.timeMs / 2) {
+      batchSize = Math.min(maxBatch, batchSize * 2);
+      sink = new Array<SinkItem>(batchSize);
+      samplesNs.length = 0;
+    }
+    if (totalCalls + batchSize > maxCalls) controller.abort();
+    // `timeMs` counts timed batches only; preparing fresh clones for cheap targets can cost far
+    // more than the calls. Bound the wall time of sampling too.
+    else if (perfNow() - samplingStart > samplingWallCapMs) controller.abort();
+  };
+  if (isAsync) {
+    bench.add('target', async () => {
+      const ms = await runBatchAsync(batch, batchSize, totalCalls);
+      samplesNs.push((ms * 1e6) / batchSize);
+      return { overriddenDuration: ms };
+    }, { beforeEach, afterEach, async: true });
+    await bench.run();
+  } else {
+    bench.add('target', () => {
+      const ms = runBatchSync(batch, batchSize, totalCalls);
+      samplesNs.push((ms * 1e6) / batchSize);
+      return { overriddenDuration: ms };
+    }, { beforeEach, afterEach, async: false });
+    bench.runSync();
+  }
+  const task = bench.tasks[0];
+  const result = task?.result as { state?: string; error?: unknown } | undefined;
+  if (result && result.state === 'errored') {
+    send({ type: 'bench-error', size, error: 'tinybench: ' + describeError(result.error) });
+    return;
+  }
+  if (samplesNs.length === 0) {
+    send({ type: 'bench-error', size, error: 'no samples were taken' });
+    return;
+  }
+  send({
+    type: 'bench-result',
+    size,
+    samplesNs,
+    callsPerSample: batchSize,
+    totalCalls,
+    checksum: checksumOfEncoded(kept),
+    checksumCalls: kept.length,
+    wallMs: perfNow() - t0,
+    tampers: newTampers(),
+  });
+}
+
+function encodeSinkItem(v: unknown): Encoded {
+  if (v !== null && typeof v === 'object' && THREW in v) {
+    return { t: 'object', ctor: 'Thrown', entries: [['error', encodeValue((v as Record<symbol, unknown>)[THREW])]] };
+  }
+  return encodeValue(v);
+}
+
+async function runBench(j: BenchJob): Promise<void> {
+  if (!loadTarget(j.bundle)) return;
+  for (const s of j.sizes) {
+    try {
+      await benchSize(j, s.size, s.inputsFile);
+    } catch (e) {
+      send({ type: 'bench-error', size: s.size, error: describeError(e) });
+    }
+  }
+}
+
+// ---- inputs -------------------------------------------------------------------------------------
+function runInputs(j: InputsJob): void {
+  snapshot = snapshotBuiltins();
+  let mod: Record<string, unknown>;
+  try {
+    mod = loadModule(j.bundle) as Record<string, unknown>;
+  } catch (e) {
+    send({ type: 'load-error', error: describeError(e) });
+    return;
+  }
+  const out: { size: number | null; data: string }[] = [];
+  const encodeLists = (lists: unknown, what: string): string => {
+    if (!AIsArray(lists) || !lists.every((l) => AIsArray(l))) throw new ErrorCtor(`${what} must be an array of argument arrays`);
+    try {
+      return v8Serialize(lists).toString('base64');
+    } catch (e) {
+      throw new ErrorCtor(`${what} cannot be serialized (functions and class instances with private state cannot cross to the harness): ${describeError(e)}`);
+    }
+  };
+  try {
+    const staticInputs = mod?.inputs ?? mod?.default;
+    if (staticInputs !== undefined && typeof staticInputs !== 'function') out.push({ size: null, data: encodeLists(staticInputs, 'the `inputs` export') });
+    const gen = mod?.generate;
+    if (typeof gen === 'function') {
+      for (const size of j.sizes) {
+        determinism.reseed(size);
+        const lists = RApply(gen, mod, [size, determinism.makeRandom(size)]) as unknown;
+        out.push({ size, data: encodeLists(lists, `generate(${size})`) });
+      }
+    }
+    if (out.length === 0) throw new ErrorCtor('the inputs module exports neither `inputs` (or a default export) nor `generate(size, random)`');
+  } catch (e) {
+    send({ type: 'load-error', error: describeError(e) });
+    return;
+  }
+  send({ type: 'inputs-result', sizes: out });
+}
+
+// ---- probe --------------------------------------------------------------------------------------
+async function osNetworkProbe(orig: NetworkOriginals): Promise<boolean | null> {
+  return new PromiseC<boolean | null>((resolve) => {
+    let done = false;
+    const finish = (v: boolean | null): void => {
+      if (done) return;
+      done = true;
+      clearTimeoutC(timer);
+      try {
+        sock.destroy();
+      } catch {
+        // ignore
+      }
+      resolve(v);
+    };
+    const timer = setTimeoutC(() => finish(null), 1500);
+    const sock = new orig.Socket();
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENETUNREACH' || e.code === 'EHOSTUNREACH' || e.code === 'EADDRNOTAVAIL') finish(true);
+      else if (e.code === 'ECONNREFUSED') finish(false);
+      else finish(null);
+    });
+    sock.on('connect', () => finish(false));
+    try {
+      RApply(orig.socketConnect, sock, [{ host: '127.0.0.1', port: 9 }]);
+    } catch {
+      finish(null);
+    }
+  });
+}
+
+async function runProbe(): Promise<PermissionReport> {
+  const report = permissionReport(await osNetworkProbe(netGuards.originals));
+  // Active checks: each must fail.
+  const tryIt = (f: () => unknown): boolean => {
+    try {
+      f();
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const tmpFile = path.join('/tmp', 'hotpath-probe-' + StringCtor(process.pid) + '-' + StringCtor(perfNow()).replace('.', ''));
+  const fsDenied = tryIt(() => fs.writeFileSync(tmpFile, 'x'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const childDenied = tryIt(() => (require('node:child_process') as typeof childProcessT).spawnSync('true'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const workerDenied = tryIt(() => new (require('node:worker_threads') as typeof workerThreadsT).Worker('0', { eval: true }));
+  let netDenied = false;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('node:net') as typeof netT).connect(9, '127.0.0.1');
+  } catch (e) {
+    netDenied = describeError(e).includes(NETWORK_BLOCKED_MESSAGE);
+  }
+  report.fsWriteDenied = report.fsWriteDenied && fsDenied;
+  report.childProcessDenied = report.childProcessDenied && childDenied;
+  report.workerDenied = report.workerDenied && workerDenied;
+  report.networkGuards = report.networkGuards && netDenied;
+  report.permissionModel = report.permissionModel && fsDenied && childDenied && workerDenied;
+  return report;
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const j = job;
+  if (j.mode === 'probe') {
+    send({ type: 'ready', node: nodeVersion, permissions: await runProbe() });
+    return;
+  }
+  send({ type: 'ready', node: nodeVersion, permissions: permissionReport(null) });
+  if (j.mode === 'verify') await runVerify(j);
+  else if (j.mode === 'bench') await runBench(j);
+  else runInputs(j);
+}
+
+main().then(
+  () => {
+    send({ type: 'done' });
+    exitNow(0);
+  },
+  (e: unknown) => {
+    send({ type: 'fatal', error: describeError(e) });
+    send({ type: 'done' });
+    exitNow(70);
+  },
+);
+
