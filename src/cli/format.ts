@@ -81,6 +81,9 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
   } else {
     out.push('No verified speedup.');
   }
+  if (report.noiseFloor) {
+    out.push(c('2', `Noise floor (the original against an identical copy): ${fmtInterval(report.noiseFloor)}.`));
+  }
   for (const n of report.notes) out.push(c('33', wrap(`Note: ${n}`, '')));
   out.push(
     c(

@@ -21,6 +21,7 @@ import { unifiedDiff } from './diff';
 import { generateVerifyInputs, generateBenchInputs, sizeLadder, describeSizeMeaning } from './inputs';
 import { renderValueArgs } from './render';
 import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './stats';
+import { crossCallState } from './statecheck';
 import { compareVariant, runVariant, type VariantOutcomes, type VerifyContext } from './verify';
 import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from './benchmark';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
@@ -163,6 +164,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
   const working: Working[] = [];
   let verification: Report['verification'] = { inputs: 0, originalThrew: 0, droppedForTimeout: 0, sources: [] };
   let layers: string[] = [];
+  let noise: SpeedupInterval | null = null;
 
   const update = (w: Working, patch: Partial<CandidateReport>) => {
     Object.assign(w.report, patch);
@@ -202,6 +204,10 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     const originalBundle = join(jobDir, 'original.cjs');
     const ob = await bundleVariant({ file, text: target.fileText, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile: originalBundle, signal });
     if (!ob.ok) throw new InputError(`Cannot build ${displayPath(file)}: ${ob.error}`);
+    // A byte-identical second build of the original: the A/A arm that measures the noise floor.
+    const copyBundle = join(jobDir, 'original-copy.cjs');
+    const cb = await bundleVariant({ file, text: target.fileText, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile: copyBundle, signal });
+    if (!cb.ok) throw new InputError(`Cannot build ${displayPath(file)}: ${cb.error}`);
     throwIfAborted(signal);
 
     for (const [i, v] of variants.entries()) {
@@ -238,6 +244,12 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       if (!diff) {
         update(w, { diff });
         finish(w, 'not-faster', 'It is identical to the original function.');
+        continue;
+      }
+      const state = crossCallState(file, target.fileText, text, target.name);
+      if (state) {
+        update(w, { diff });
+        finish(w, 'unsafe', state);
         continue;
       }
       const out = join(jobDir, `${id}.cjs`);
@@ -333,7 +345,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         if (pools.length === 0) {
           for (const w of survivors) finish(w, 'not-faster', 'Equivalent, but no benchmark input size could be run within the time limits.');
         } else {
-          await benchmarkSurvivors(survivors, originalBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning);
+          noise = await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes);
         }
         timing.benchMs = performance.now() - tb;
       }
@@ -354,6 +366,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       notes,
       sandbox: layers,
       environment: { node: nodeVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, date: new Date().toISOString() },
+      noiseFloor: noise,
       timing,
       llm: llmInfo,
     };
@@ -417,6 +430,7 @@ async function choosePools(
 async function benchmarkSurvivors(
   survivors: Working[],
   originalBundle: string,
+  copyBundle: string,
   pools: SizePool[],
   minSpeedup: number,
   ctx: BenchContext,
@@ -424,7 +438,8 @@ async function benchmarkSurvivors(
   finish: (w: Working, verdict: CandidateReport['verdict'], reason: string, patch?: Partial<CandidateReport>) => void,
   update: (w: Working, patch: Partial<CandidateReport>) => void,
   sizeMeaning: string,
-): Promise<void> {
+  notes: string[],
+): Promise<SpeedupInterval | null> {
   const headline = pools[pools.length - 1]!;
   const sizesText = pools.map((p) => p.size).join(', ');
   stage('benchmarking', `Screening ${survivors.length} candidate${survivors.length === 1 ? '' : 's'} at ${sizeMeaning} ${sizesText}`, 0, DEFAULTS.screenRounds);
@@ -496,13 +511,18 @@ async function benchmarkSurvivors(
     const why = toConfirm.length && p.est >= 1 + (minSpeedup - 1) / 2 ? ' (not confirmed: other candidates were faster in screening)' : '';
     finish(p.w, 'not-faster', `${d.reason.replace(/\.$/, '')} in screening${why}.`);
   }
+  let aa: SpeedupInterval | null = null;
+  let aaUnreliable = false;
   for (const [k, p] of toConfirm.entries()) {
     const w = p.w;
     stage('confirming', `Confirming ${w.report.id} on ${DEFAULTS.confirmRounds} fresh rounds at ${sizeMeaning} ${headline.size}`, k + 1, toConfirm.length);
+    // The first confirmation also runs the A/A arm: the original against a byte-identical copy.
+    const calibrate = k === 0;
     const res = await runRounds(
       [
         { key: 'original', bundle: originalBundle },
         { key: w.report.id, bundle: w.bundle! },
+        ...(calibrate ? [{ key: 'aa', bundle: copyBundle }] : []),
       ],
       [headline],
       DEFAULTS.confirmRounds,
@@ -515,9 +535,23 @@ async function benchmarkSurvivors(
       finish(w, 'error', `Confirmation failed: ${fail}.`);
       continue;
     }
+    if (calibrate && !res.failures.has('aa')) {
+      aa = speedupFromRounds(pairedRounds(res, 'original', 'aa', headline.size), { seed: ctx.seed });
+      // Identical code must not look different by the margin we require of a real speedup.
+      aaUnreliable = aa.low >= minSpeedup || aa.high <= 1 / minSpeedup;
+      if (aaUnreliable) {
+        notes.push(
+          `The machine is too noisy right now: the original measured against an identical copy of itself gave ${fmtRatio(aa.estimate)} (95% CI ${fmtRatio(aa.low)}–${fmtRatio(aa.high)}), so no speedup is claimed. Re-run when the machine is quieter.`,
+        );
+      }
+    }
     const paired = pairedRounds(res, 'original', w.report.id, headline.size);
     const interval: SpeedupInterval = speedupFromRounds(paired, { seed: ctx.seed });
-    const d = decide(interval, minSpeedup);
+    const d0 = decide(interval, minSpeedup);
+    const d =
+      aaUnreliable && d0.verdict === 'faster'
+        ? { verdict: 'not-faster' as const, reason: `Measured ${fmtRatio(interval.estimate)} (95% CI ${fmtRatio(interval.low)}–${fmtRatio(interval.high)}), but not claimed: identical code differed by ${fmtRatio(aa!.estimate)} on this machine during the run.` }
+        : d0;
     const growthText = w.report.growth
       ? ` Growth: original ${describeGrowth(w.report.growth.original)}, candidate ${describeGrowth(w.report.growth.candidate)}.`
       : '';
@@ -530,4 +564,9 @@ async function benchmarkSurvivors(
     );
     finish(w, d.verdict, reason, { speedup: interval, sizes: rows, headlineSize: headline.size });
   }
+  return aa;
+}
+
+function fmtRatio(x: number): string {
+  return x >= 10 ? `${x.toPrecision(3)}x` : `${x.toFixed(2)}x`;
 }

@@ -54,6 +54,11 @@ export interface Report {
   verification: VerificationSummary;
   /** Things the user should know about this run (noisy machine, thin inputs, sandbox layers missing, ...). */
   notes: string[];
+  /**
+   * The A/A calibration of this run: the original against a byte-identical copy, measured in the
+   * first confirmation. Null when nothing was confirmed.
+   */
+  noiseFloor: SpeedupInterval | null;
   /** Sandbox layers that were active. */
   sandbox: string[];
   environment: { node: string; platform: string; cpus: number; date: string };
