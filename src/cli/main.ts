@@ -93,6 +93,9 @@ export async function main(argv: string[]): Promise<number> {
         'max-tokens': { type: 'string' },
         'request-timeout-ms': { type: 'string' },
         'no-stream': { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+        rounds: { type: 'string' },
+        'budget-tokens': { type: 'string' },
       },
     }));
   } catch (e) {

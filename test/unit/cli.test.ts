@@ -86,9 +86,10 @@ test('bad input: one clear line on stderr, exit 2, no stack trace', async () => 
     const r = await hotpath(args);
     assert.equal(r.code, 2, `${args.join(' ')} → ${r.stderr}`);
     assert.equal(r.stdout, '', 'nothing on stdout');
-    const first = r.stderr.split('\n')[0] ?? '';
-    assert.match(first, /^hotpath: /);
-    assert.match(first, pattern);
+    // Progress lines may precede it; the error itself is exactly one 'hotpath:' line.
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('hotpath: '));
+    assert.equal(errors.length, 1, r.stderr);
+    assert.match(errors[0]!, pattern);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
 });
@@ -109,4 +110,52 @@ test('check: a variant that does not parse or lacks the function is an error ver
   assert.match(report.candidates[0]!.reason, /\d+:\d+/);
   assert.match(report.candidates[1]!.reason, /does not define a function named 'intersect'/);
   assert.equal(report.best, null);
+});
+
+test('optimize: candidates from an OpenAI-compatible endpoint over real HTTP go through the same verification', { timeout: 240_000 }, async () => {
+  const { startFakeOpenAI } = await import('../support/fake-openai');
+  const fast = readFileSync(join(FIX, 'intersect.fast.ts'), 'utf8');
+  const wrong = readFileSync(join(FIX, 'intersect.wrong.ts'), 'utf8');
+  const server = await startFakeOpenAI([
+    { content: `Here is a faster version using a Set:\n\n\`\`\`ts\n${fast}\`\`\`\n\nIt is O(n + m).` },
+    { content: `\`\`\`typescript\n${wrong}\`\`\`` },
+    { content: 'I cannot improve this function further.' },
+  ]);
+  try {
+    const r = await hotpath(
+      ['optimize', join(FIX, 'intersect.ts'), '--function', 'intersect', '--base-url', server.baseURL, '--model', 'fake-model', '--candidates', '3', '--json', '--no-cache'],
+      { HOTPATH_API_KEY: 'sk-test-secret', OPENAI_API_KEY: '' },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(report.mode, 'optimize');
+    assert.equal(server.requests.length, 3);
+    assert.equal(server.requests[0]!.headers.authorization, 'Bearer sk-test-secret');
+    assert.ok(report.llm && report.llm.requests === 3 && report.llm.model.includes('fake-model'), JSON.stringify(report.llm));
+    const verdicts = report.candidates.map((c) => c.verdict).sort();
+    assert.deepEqual(verdicts, ['faster', 'incorrect']);
+    assert.ok(report.candidates.every((c) => c.origin.startsWith('llm:')));
+    assert.ok(report.notes.some((n) => /no code/i.test(n)), report.notes.join('\n'));
+    assert.doesNotMatch(r.stdout + r.stderr, /sk-test-secret/, 'the key never appears in output');
+  } finally {
+    await server.close();
+  }
+});
+
+test('optimize: a rejected key is one clear line and exit 1', { timeout: 60_000 }, async () => {
+  const { startFakeOpenAI } = await import('../support/fake-openai');
+  const server = await startFakeOpenAI([{ status: 401 }]);
+  try {
+    const r = await hotpath(['optimize', join(FIX, 'intersect.ts'), '--function', 'intersect', '--base-url', server.baseURL, '--candidates', '2', '--no-cache'], {
+      HOTPATH_API_KEY: 'sk-wrong',
+    });
+    assert.equal(r.code, 1, r.stderr);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('hotpath: '));
+    assert.equal(errors.length, 1, r.stderr);
+    assert.match(errors[0]!, /401/);
+    assert.doesNotMatch(r.stderr, /sk-wrong/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  } finally {
+    await server.close();
+  }
 });
