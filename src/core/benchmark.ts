@@ -153,6 +153,8 @@ export interface RoundsResult {
   failures: Map<string, string>;
   tampers: Map<string, string[]>;
   wallMs: number;
+  /** Wall time of each arm's processes, summed over rounds, in ms. */
+  armWallMs: Map<string, number>;
 }
 
 /**
@@ -172,6 +174,7 @@ export async function runRounds(
   const firstSizes = new Map<string, Map<number, ArmSize>>();
   const failures = new Map<string, string>();
   const tampers = new Map<string, string[]>();
+  const armWallMs = new Map<string, number>();
   let wallMs = 0;
   for (let r = 0; r < rounds; r++) {
     throwIfAborted(ctx.signal);
@@ -180,6 +183,7 @@ export async function runRounds(
     for (const arm of order) {
       const res = await measureArm(arm.bundle, pools, timing, ctx);
       wallMs += res.wallMs;
+      armWallMs.set(arm.key, (armWallMs.get(arm.key) ?? 0) + res.wallMs);
       if (!res.ok) {
         failures.set(arm.key, res.reason);
         continue;
@@ -192,7 +196,7 @@ export async function runRounds(
       if (!firstSizes.has(arm.key)) firstSizes.set(arm.key, res.sizes);
     }
   }
-  return { perArm, firstSizes, failures, tampers, wallMs };
+  return { perArm, firstSizes, failures, tampers, wallMs, armWallMs };
 }
 
 /** Pairs the original's and a candidate's per-round medians at one size (rounds where both ran). */

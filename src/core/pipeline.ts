@@ -53,7 +53,8 @@ interface Working {
   parsed: ParsedCandidate | null;
   bundle: string | null;
   outcomes: VariantOutcomes | null;
-  startedMs: number;
+  /** Time spent on this candidate alone (building, its sandbox processes), in ms. */
+  spentMs: number;
 }
 
 function displayPath(file: string): string {
@@ -171,12 +172,12 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     emit({ kind: 'candidate', candidate: { ...w.report } });
   };
   const finish = (w: Working, verdict: CandidateReport['verdict'], reason: string, patch: Partial<CandidateReport> = {}) => {
-    update(w, { verdict, reason, wallMs: performance.now() - w.startedMs, ...patch });
+    update(w, { verdict, reason, wallMs: w.spentMs, ...patch });
   };
 
   try {
     const jobDir = workDir;
-    await prepareJobDir(jobDir);
+    prepareJobDir(jobDir);
     layers = await sandboxLayers(nodePath).catch(() => []);
 
     // 2. Candidates.
@@ -230,8 +231,9 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         parsed: null,
         bundle: null,
         outcomes: null,
-        startedMs: performance.now(),
+        spentMs: 0,
       };
+      const tBuild = performance.now();
       working.push(w);
       const parsed = parseCandidate(target, v.source);
       if (!parsed.ok) {
@@ -261,6 +263,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         continue;
       }
       w.bundle = out;
+      w.spentMs += performance.now() - tBuild;
       update(w, { diff, reason: 'Waiting for verification.' });
     }
 
@@ -323,6 +326,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       for (const [k, w] of runnable.entries()) {
         stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${kept.length} inputs`, k + 1, runnable.length);
         const outcomes = await runVariant(w.bundle!, vctx, true);
+        w.spentMs += outcomes.wallMs;
         const cmp = compareVariant(expected, outcomes, inputText, kept.length);
         if (cmp.kind === 'equivalent') {
           w.outcomes = outcomes;
@@ -447,6 +451,7 @@ async function benchmarkSurvivors(
   const screen = await runRounds(arms, pools, DEFAULTS.screenRounds, SCREEN_TIMING, ctx, (r, n) =>
     stage('benchmarking', `Screening round ${r} of ${n} (${survivors.length + 1} fresh processes per round)`, r, n),
   );
+  for (const w of survivors) w.spentMs += screen.armWallMs.get(w.report.id) ?? 0;
   const origFail = screen.failures.get('original');
   if (origFail) throw new SandboxError(`The original could not be benchmarked: ${origFail}`);
 
@@ -530,6 +535,7 @@ async function benchmarkSurvivors(
       { ...ctx, seed: ctx.seed + 7919 * (k + 1) },
       (r, n) => stage('confirming', `Confirming ${w.report.id}: round ${r} of ${n}`, r, n),
     );
+    w.spentMs += res.armWallMs.get(w.report.id) ?? 0;
     const fail = res.failures.get(w.report.id) ?? res.failures.get('original');
     if (fail) {
       finish(w, 'error', `Confirmation failed: ${fail}.`);

@@ -9,6 +9,7 @@ import { readFileSync, statSync, mkdtempSync, writeFileSync, copyFileSync } from
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Report } from '../../src/core/report';
+import { startFakeOpenAI } from '../support/fake-openai';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/hotpath.js');
@@ -31,7 +32,7 @@ function hotpath(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-test('check: known verdicts for a correct O(n) variant, an edge-case bug, a mutating variant and a reformatted copy', { timeout: 240_000 }, async () => {
+void test('check: known verdicts for a correct O(n) variant, an edge-case bug, a mutating variant and a reformatted copy', { timeout: 240_000 }, async () => {
   const file = join(FIX, 'intersect.ts');
   const before = readFileSync(file, 'utf8');
   const mtime = statSync(file).mtimeMs;
@@ -72,7 +73,7 @@ test('check: known verdicts for a correct O(n) variant, an edge-case bug, a muta
   assert.equal(statSync(file).mtimeMs, mtime);
 });
 
-test('bad input: one clear line on stderr, exit 2, no stack trace', async () => {
+void test('bad input: one clear line on stderr, exit 2, no stack trace', async () => {
   const cases: [string[], RegExp][] = [
     [['check', join(FIX, 'nope.ts'), '--function', 'x', '--variant', join(FIX, 'intersect.fast.ts')], /File not found: .*nope\.ts/],
     [['check', join(FIX, 'intersect.ts'), '--function', 'nothere', '--variant', join(FIX, 'intersect.fast.ts')], /nothere.*intersect/],
@@ -94,7 +95,7 @@ test('bad input: one clear line on stderr, exit 2, no stack trace', async () => 
   }
 });
 
-test('check: a variant that does not parse or lacks the function is an error verdict, the run still completes', { timeout: 120_000 }, async () => {
+void test('check: a variant that does not parse or lacks the function is an error verdict, the run still completes', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hotpath-cli-'));
   const file = join(dir, 'intersect.ts');
   copyFileSync(join(FIX, 'intersect.ts'), file);
@@ -112,8 +113,7 @@ test('check: a variant that does not parse or lacks the function is an error ver
   assert.equal(report.best, null);
 });
 
-test('optimize: candidates from an OpenAI-compatible endpoint over real HTTP go through the same verification', { timeout: 240_000 }, async () => {
-  const { startFakeOpenAI } = await import('../support/fake-openai');
+void test('optimize: candidates from an OpenAI-compatible endpoint over real HTTP go through the same verification', { timeout: 240_000 }, async () => {
   const fast = readFileSync(join(FIX, 'intersect.fast.ts'), 'utf8');
   const wrong = readFileSync(join(FIX, 'intersect.wrong.ts'), 'utf8');
   const server = await startFakeOpenAI([
@@ -142,8 +142,7 @@ test('optimize: candidates from an OpenAI-compatible endpoint over real HTTP go 
   }
 });
 
-test('optimize: a rejected key is one clear line and exit 1', { timeout: 60_000 }, async () => {
-  const { startFakeOpenAI } = await import('../support/fake-openai');
+void test('optimize: a rejected key is one clear line and exit 1', { timeout: 60_000 }, async () => {
   const server = await startFakeOpenAI([{ status: 401 }]);
   try {
     const r = await hotpath(['optimize', join(FIX, 'intersect.ts'), '--function', 'intersect', '--base-url', server.baseURL, '--candidates', '2', '--no-cache'], {

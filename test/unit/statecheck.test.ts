@@ -13,7 +13,7 @@ export function count(xs: number[]): number {
 }
 `;
 
-test('a module-level memo written by the candidate is cross-call state', () => {
+void test('a module-level memo written by the candidate is cross-call state', () => {
   const cand = original.replace(
     'export function count',
     'const memo = new Map<string, number>();\nexport function count',
@@ -23,7 +23,7 @@ test('a module-level memo written by the candidate is cross-call state', () => {
   assert.match(reason, /'memo' \(written by count\)/);
 });
 
-test('state written through a helper the target calls is found too', () => {
+void test('state written through a helper the target calls is found too', () => {
   const cand = original.replace(
     'export function count',
     'const seen: number[] = [];\nfunction remember(v: number) { seen.push(v); }\nexport function count',
@@ -31,7 +31,7 @@ test('state written through a helper the target calls is found too', () => {
   assert.match(crossCallState('m.ts', original, cand, 'count') ?? '', /'seen' \(written by remember\)/);
 });
 
-test('state the original already writes, locals that shadow module names, and read-only tables are fine', () => {
+void test('state the original already writes, locals that shadow module names, and read-only tables are fine', () => {
   // `calls` is written by the original too; `LIMIT` is only read; the local `memo` shadows nothing module-level.
   const cand = original
     .replace('export function count', 'const TABLE = [1, 2, 3];\nexport function count')
@@ -39,7 +39,7 @@ test('state the original already writes, locals that shadow module names, and re
   assert.equal(crossCallState('m.ts', original, cand, 'count'), null);
 });
 
-test('lazy module-level initialisation counts as cross-call state', () => {
+void test('lazy module-level initialisation counts as cross-call state', () => {
   const cand = original
     .replace('export function count', 'let cachedLimit: number | undefined;\nexport function count')
     .replace('  let n = 0;', '  if (cachedLimit === undefined) cachedLimit = LIMIT;\n  let n = 0;');
