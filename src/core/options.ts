@@ -27,6 +27,19 @@ export interface LlmOptions {
   requestTimeoutMs: number;
   /** Stream responses (Server-Sent Events) instead of waiting for whole answers. */
   stream: boolean;
+  /** Search rounds (1 = ask once; later rounds repair failures and improve verified candidates). Default 1. */
+  rounds?: number;
+  /**
+   * Total token budget of the run (prompt + completion, all requests and rounds); null or
+   * undefined = unlimited. Not to be confused with `maxTokens`, the completion limit per request.
+   */
+  budgetTokens?: number | null;
+  /** Response cache directory; null disables the cache; undefined = defaultCacheDir(). */
+  cacheDir?: string | null;
+  /** Requests in flight at once. Default 3. */
+  concurrency?: number;
+  /** Also ask the model for a generator of realistic large inputs (validated before use). */
+  inputGenerator?: boolean;
 }
 
 export interface RunOptions {
@@ -74,6 +87,11 @@ export interface CandidateRequest {
   index: number;
   total: number;
   signal?: AbortSignal;
+  /**
+   * A stable description of what is asked, used by the response cache instead of the exact
+   * messages when set (feedback prompts quote measured timings, which vary from run to run).
+   */
+  cacheKey?: string;
 }
 
 export interface CandidateBatch {
@@ -85,4 +103,9 @@ export interface CandidateBatch {
   truncated: boolean;
   /** True when the endpoint reported no usage and the token counts are estimates (chars / 4). */
   tokensEstimated?: boolean;
+  /**
+   * Set when the answer came from the response cache: the tokens it cost when it was first
+   * fetched. `promptTokens` and `completionTokens` are then 0 (nothing was spent).
+   */
+  cached?: { promptTokens: number; completionTokens: number };
 }

@@ -67,6 +67,8 @@ export interface RecordedRequest {
   index: number;
   method: string;
   path: string;
+  /** The request URL as received (path and query). */
+  url: string;
   headers: http.IncomingHttpHeaders;
   /** Parsed JSON body; null if empty or not JSON. */
   body: ChatRequestBody | null;
@@ -215,7 +217,7 @@ export async function startFakeOpenAI(script: FakeScript, options: FakeOptions =
       }
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const method = req.method ?? 'GET';
-      const record = { method, path, headers: req.headers, body, atMs: Date.now() - started };
+      const record = { method, path, url: req.url ?? '/', headers: req.headers, body, atMs: Date.now() - started };
       if (method === 'POST' && path.endsWith('/chat/completions')) {
         const index = requests.length;
         requests.push({ index, ...record });

@@ -11,7 +11,7 @@
  * that cancelling interrupts it; waits longer than MAX_RETRY_AFTER_MS are not sat out.
  * Connection refused / unknown host fail at once.
  */
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 import type { CandidateBatch, CandidateRequest, CandidateSource, LlmOptions } from '../options';
 import type { TargetFunction } from '../types';
 import type { Logger } from '../logger';
@@ -25,6 +25,48 @@ export const MAX_RETRIES = 2;
 export const MAX_RETRY_AFTER_MS = 30_000;
 
 type ChatMessage = CandidateRequest['messages'][number];
+
+/** api-version used for Azure OpenAI deployment URLs when neither the URL nor the environment gives one. */
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+
+export type Endpoint =
+  | { kind: 'openai'; baseURL: string; query: Record<string, string> | null }
+  | { kind: 'azure'; baseURL: string; apiVersion: string; deployment: string | null };
+
+/**
+ * How to talk to `baseURL`. Azure OpenAI deployment URLs
+ * (https://<resource>.openai.azure.com/openai/deployments/<deployment>, any host with that
+ * path, or a bare https://<resource>.openai.azure.com[/openai] where the model is the
+ * deployment) go through the AzureOpenAI client: `api-key` header and an `api-version` query
+ * taken from the URL's `?api-version=`, else $HOTPATH_AZURE_API_VERSION, else
+ * $OPENAI_API_VERSION, else DEFAULT_AZURE_API_VERSION. Azure's v1 API (…/openai/v1) is
+ * plain OpenAI-compatible. A query string on any other base URL is sent with every request.
+ */
+export function resolveEndpoint(baseURL: string, env: NodeJS.ProcessEnv = process.env): Endpoint {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    return { kind: 'openai', baseURL, query: null };
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = v;
+  const azureHost = /\.(?:openai\.azure\.com|cognitiveservices\.azure\.com)$/i.test(url.hostname);
+  const deployment = /\/openai\/deployments\/([^/]+)$/.exec(path);
+  if (deployment || (azureHost && (path === '' || path === '/openai'))) {
+    const apiVersion = query['api-version'] || env.HOTPATH_AZURE_API_VERSION || env.OPENAI_API_VERSION || DEFAULT_AZURE_API_VERSION;
+    return {
+      kind: 'azure',
+      baseURL: `${url.origin}${deployment ? path : '/openai'}`,
+      apiVersion,
+      deployment: deployment ? decodeURIComponent(deployment[1] ?? '') : null,
+    };
+  }
+  if (Object.keys(query).length === 0) return { kind: 'openai', baseURL, query: null };
+  url.search = '';
+  return { kind: 'openai', baseURL: url.toString().replace(/\/+$/, ''), query };
+}
 
 function hostOf(baseURL: string): string {
   try {
@@ -128,9 +170,9 @@ export class OpenAICandidateSource implements CandidateSource {
       }, opts.requestTimeoutMs);
     };
 
-    const client = new OpenAI({
+    const endpoint = resolveEndpoint(opts.baseURL);
+    const common = {
       apiKey: opts.apiKey || 'no-key',
-      baseURL: opts.baseURL,
       maxRetries: MAX_RETRIES,
       // Backstop only: our own timer (arm) fires first and is not retried.
       timeout: Math.max(1, Math.floor(opts.requestTimeoutMs)) + 5_000,
@@ -161,7 +203,15 @@ export class OpenAICandidateSource implements CandidateSource {
         disarm();
         return this.handleRetryable(res, a);
       },
-    });
+    } satisfies ConstructorParameters<typeof OpenAI>[0];
+    const client: OpenAI =
+      endpoint.kind === 'azure'
+        ? new AzureOpenAI({ ...common, baseURL: endpoint.baseURL, apiVersion: endpoint.apiVersion })
+        : new OpenAI({
+            ...common,
+            baseURL: endpoint.baseURL,
+            ...(endpoint.query ? { defaultQuery: endpoint.query } : {}),
+          });
 
     const onAbort = () => {
       a.cancelled = true;
@@ -171,7 +221,7 @@ export class OpenAICandidateSource implements CandidateSource {
 
     const promptChars = request.messages.reduce((n, m) => n + m.content.length, 0);
     this.logger.debug(
-      `LLM request ${request.index + 1}/${request.total}: POST ${opts.baseURL}/chat/completions model=${opts.model} stream=${opts.stream} max_tokens=${opts.maxTokens} temperature=${opts.temperature}`,
+      `LLM request ${request.index + 1}/${request.total}: POST ${endpoint.kind === 'azure' ? `${endpoint.baseURL}${endpoint.deployment ? '' : `/deployments/${opts.model}`} (Azure, api-version ${endpoint.apiVersion})` : opts.baseURL}/chat/completions model=${opts.model} stream=${opts.stream} max_tokens=${opts.maxTokens} temperature=${opts.temperature}`,
     );
     const started = Date.now();
     const work = opts.stream ? this.runStreamed(client, request.messages, a, arm) : this.runPlain(client, request.messages, a);

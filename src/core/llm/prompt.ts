@@ -6,7 +6,7 @@
 import type { ModuleDeclaration, TargetFunction } from '../types';
 
 /** Bumped whenever the wording of the prompt changes in a way that can change answers. */
-export const PROMPT_VERSION = 'hotpath-prompt-3';
+export const PROMPT_VERSION = 'hotpath-prompt-4';
 
 export interface Strategy {
   id: string;
@@ -84,11 +84,12 @@ export interface PromptMessage {
   content: string;
 }
 
-function fenceTag(target: TargetFunction): 'ts' | 'js' {
+export function fenceTag(target: TargetFunction): 'ts' | 'js' {
   return target.language === 'typescript' ? 'ts' : 'js';
 }
 
-function systemPrompt(target: TargetFunction): string {
+/** The system message: role, hard constraints, output format. Shared by every rewrite prompt. */
+export function systemPrompt(target: TargetFunction): string {
   const tag = fenceTag(target);
   const lang = target.language === 'typescript' ? 'TypeScript' : 'JavaScript';
   const kind = target.generator

@@ -49,11 +49,11 @@ const nextTick = process.nextTick;
 
 export const NETWORK_BLOCKED_MESSAGE = 'Hotpath sandbox: network access is blocked';
 
-function replace(obj: object, key: string, value: unknown): boolean {
+function replace(obj: object, key: string, value: unknown, writable = false): boolean {
   const desc = OGetDesc(obj, key);
   if (desc && !desc.configurable && !desc.writable) return false;
   try {
-    ODefine(obj, key, { value, writable: false, configurable: false, enumerable: desc ? desc.enumerable === true : false });
+    ODefine(obj, key, { value, writable, configurable: false, enumerable: desc ? desc.enumerable === true : false });
     return true;
   } catch {
     return false;
@@ -155,7 +155,9 @@ export function installProcessGuards(): { originals: ProcessOriginals; installed
     const f = function blockedProcessControl(): never {
       throw new ErrorCtor('Hotpath sandbox: process.' + k + ' is blocked');
     };
-    if (!replace(process, k, f)) ok = false;
+    // Writable: Node's own lazily loaded internals assign some of these (node:internal/worker
+    // wraps process.chdir on Node 22). Overwriting a blocker never gives back the original.
+    if (!replace(process, k, f, true)) ok = false;
   }
   return { originals, installed: ok };
 }
