@@ -81,6 +81,15 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
   } else {
     out.push('No verified speedup.');
   }
+  if (report.llm) {
+    const l = report.llm;
+    out.push(
+      c('2', `Model ${l.model}: ${l.requests} request${l.requests === 1 ? '' : 's'}${l.cachedRequests ? ` (${l.cachedRequests} from cache)` : ''}, ${l.promptTokens} prompt + ${l.completionTokens} completion tokens${l.tokensEstimated ? ' (estimated)' : ''}.`),
+    );
+    for (const r of l.rounds.length > 1 ? l.rounds : []) {
+      out.push(c('2', `  round ${r.round}: ${r.requests} requests, ${r.promptTokens + r.completionTokens} tokens, ${r.candidates} candidates, ${r.faster} faster${r.bestSpeedup ? ` (best ${fmtRatio(r.bestSpeedup)})` : ''}, LLM ${(r.llmMs / 1000).toFixed(1)} s, evaluation ${(r.evalMs / 1000).toFixed(1)} s`));
+    }
+  }
   if (report.noiseFloor) {
     out.push(c('2', `Noise floor (the original against an identical copy): ${fmtInterval(report.noiseFloor)}.`));
   }

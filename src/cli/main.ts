@@ -35,10 +35,16 @@ Options:
 optimize:
   --base-url <url>       OpenAI-compatible endpoint (or HOTPATH_BASE_URL; default https://api.openai.com/v1)
   --model <name>         model name (or HOTPATH_MODEL; default gpt-4o-mini)
-  --candidates <n>       candidates to ask for (default 4)
+  --candidates <n>       candidates to ask for per round (default 4)
+  --rounds <n>           search rounds: later rounds repair failures and improve verified
+                         candidates with what was measured; stops early without progress (default 3)
+  --max-tokens <n>       total token budget of the run, all requests and rounds (default: none)
+  --max-completion-tokens <n>  completion limit per request (default 4096)
   --temperature <t>      sampling temperature (default 0.7)
-  --max-tokens <n>       completion token limit per request (default 4096)
   --request-timeout-ms   per-request timeout (default 120000)
+  --llm-inputs           also ask the model for a realistic benchmark input generator
+                         (validated in the sandbox; the type-driven generator is the fallback)
+  --no-cache             ask the endpoint again instead of reusing cached answers
   --no-stream            wait for whole answers instead of streaming
   The API key is read from HOTPATH_API_KEY or OPENAI_API_KEY.`;
 
@@ -95,7 +101,8 @@ export async function main(argv: string[]): Promise<number> {
         'no-stream': { type: 'boolean' },
         'no-cache': { type: 'boolean' },
         rounds: { type: 'string' },
-        'budget-tokens': { type: 'string' },
+        'max-completion-tokens': { type: 'string' },
+        'llm-inputs': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -171,9 +178,13 @@ export async function main(argv: string[]): Promise<number> {
         model: (values.model as string | undefined) ?? process.env.HOTPATH_MODEL ?? 'gpt-4o-mini',
         candidates: num('candidates', values.candidates as string | undefined, 1, true) ?? 4,
         temperature: num('temperature', values.temperature as string | undefined, 0) ?? 0.7,
-        maxTokens: num('max-tokens', values['max-tokens'] as string | undefined, 1, true) ?? 4096,
+        maxTokens: num('max-completion-tokens', values['max-completion-tokens'] as string | undefined, 1, true) ?? 4096,
         requestTimeoutMs: num('request-timeout-ms', values['request-timeout-ms'] as string | undefined, 1, true) ?? 120_000,
         stream: !values['no-stream'],
+        rounds: num('rounds', values.rounds as string | undefined, 1, true) ?? 3,
+        budgetTokens: num('max-tokens', values['max-tokens'] as string | undefined, 1, true) ?? null,
+        ...(values['no-cache'] ? { cacheDir: null } : {}),
+        inputGenerator: values['llm-inputs'] === true,
       };
       opts.llm = llm;
     }

@@ -26,7 +26,8 @@ import { compareVariant, runVariant, type VariantOutcomes, type VerifyContext } 
 import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from './benchmark';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
 import type { InputsJob } from './sandbox/protocol';
-import { OpenAICandidateSource, generateCandidates } from './llm';
+import { OpenAICandidateSource, PROMPT_VERSION, ResponseCache, cachedSource, defaultCacheDir, askInputGenerator } from './llm';
+import { SearchController, runSearch, summarizeSearch } from './search';
 
 export const DEFAULTS = {
   minSpeedup: 1.05,
@@ -180,101 +181,29 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     prepareJobDir(jobDir);
     layers = await sandboxLayers(nodePath).catch(() => []);
 
-    // 2. Candidates.
-    let variants: VariantInput[] = opts.variants ?? [];
-    if (!opts.variants?.length) {
-      const source: CandidateSource = opts.candidateSource ?? new OpenAICandidateSource(opts.llm!, logger);
-      const count = opts.llm?.candidates ?? 4;
-      stage('asking-model', `Asking ${source.label} for ${count} candidate${count === 1 ? '' : 's'}`, 0, count);
-      const gen = await generateCandidates(source, target, {
-        count,
-        nodeVersion,
-        signal,
-        logger,
-        onRequestDone: (done, total) => stage('asking-model', `Asking ${source.label}: ${done} of ${total} answered`, done, total),
-      });
-      timing.llmMs = gen.llmMs;
-      llmInfo = { model: source.label, requests: gen.requests, promptTokens: gen.promptTokens, completionTokens: gen.completionTokens };
-      variants = gen.candidates;
-      for (const f of gen.failures) notes.push(`${f.origin}: ${f.reason}`);
-      if (variants.length === 0) notes.push('The model returned no usable candidate.');
-    }
-
-    // 3. Build: the original and every candidate through the same bundling path.
-    stage('building', `Building ${variants.length + 1} variant${variants.length ? 's' : ''}`);
+    // The original, built once, and a byte-identical second build: the A/A arm.
+    stage('building', `Building the original ${target.name}`);
+    const build = (text: string, outFile: string) =>
+      bundleVariant({ file, text, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile, signal });
     const originalBundle = join(jobDir, 'original.cjs');
-    const ob = await bundleVariant({ file, text: target.fileText, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile: originalBundle, signal });
-    if (!ob.ok) throw new InputError(`Cannot build ${displayPath(file)}: ${ob.error}`);
-    // A byte-identical second build of the original: the A/A arm that measures the noise floor.
     const copyBundle = join(jobDir, 'original-copy.cjs');
-    const cb = await bundleVariant({ file, text: target.fileText, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile: copyBundle, signal });
-    if (!cb.ok) throw new InputError(`Cannot build ${displayPath(file)}: ${cb.error}`);
-    throwIfAborted(signal);
-
-    for (const [i, v] of variants.entries()) {
-      const id = `c${i + 1}`;
-      const w: Working = {
-        report: {
-          id,
-          origin: v.origin,
-          source: v.source,
-          verdict: 'error',
-          reason: 'Waiting for verification.',
-          speedup: null,
-          diff: '',
-          counterexample: null,
-          sizes: [],
-          headlineSize: null,
-          growth: null,
-          wallMs: 0,
-        },
-        parsed: null,
-        bundle: null,
-        outcomes: null,
-        spentMs: 0,
-      };
-      const tBuild = performance.now();
-      working.push(w);
-      const parsed = parseCandidate(target, v.source);
-      if (!parsed.ok) {
-        finish(w, 'error', parsed.reason);
-        continue;
-      }
-      w.parsed = parsed.candidate;
-      const text = applyCandidate(target, parsed.candidate);
-      const diff = unifiedDiff(file, target.fileText, text);
-      if (!diff) {
-        update(w, { diff });
-        finish(w, 'not-faster', 'It is identical to the original function.');
-        continue;
-      }
-      const state = crossCallState(file, target.fileText, text, target.name);
-      if (state) {
-        update(w, { diff });
-        finish(w, 'unsafe', state);
-        continue;
-      }
-      const out = join(jobDir, `${id}.cjs`);
-      const b = await bundleVariant({ file, text, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile: out, signal });
-      throwIfAborted(signal);
-      if (!b.ok) {
-        update(w, { diff });
-        finish(w, 'error', `It does not build: ${b.error}`);
-        continue;
-      }
-      w.bundle = out;
-      w.spentMs += performance.now() - tBuild;
-      update(w, { diff, reason: 'Waiting for verification.' });
+    for (const out of [originalBundle, copyBundle]) {
+      const b = await build(target.fileText, out);
+      if (!b.ok) throw new InputError(`Cannot build ${displayPath(file)}: ${b.error}`);
     }
+    throwIfAborted(signal);
+    const ladder = sizeLadder(target.params);
+    const sizeMeaning = describeSizeMeaning(target.params);
+    const bctx: BenchContext = { nodePath, jobDir, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger };
+    let benchBySize: Map<number, unknown[][]> | null = null;
+    const noiseState: NoiseState = { aa: null, attempted: false, unreliable: false };
 
-    const runnable = working.filter((w) => w.bundle);
-    if (runnable.length > 0) {
-      // 4. Verify.
-      const tv = performance.now();
-      const ladder = sizeLadder(target.params);
-      const userInputs = opts.inputsModule
-        ? await loadUserInputs(opts.inputsModule, { nodePath, jobDir, memoryMb, seed, signal, logger }, ladder)
-        : null;
+    // Verification set and the original's outcomes: computed once, on first need.
+    let prepared: Prepared | null = null;
+    const prepare = async (): Promise<Prepared> => {
+      if (prepared) return prepared;
+      const userInputs = opts.inputsModule ? await loadUserInputs(opts.inputsModule, { nodePath, jobDir, memoryMb, seed, signal, logger }, ladder) : null;
+      if (userInputs?.bySize.size) benchBySize = userInputs.bySize;
       const generated = generateVerifyInputs(target.params, { seed });
       const inputs: unknown[][] = [...(userInputs?.fixed ?? []), ...generated];
       verification.sources = [
@@ -290,7 +219,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       const inputsFile = join(jobDir, 'verify-inputs.bin');
       await writeFile(inputsFile, serialize(inputs));
       const vctx: VerifyContext = { nodePath, jobDir, inputsFile, inputCount: inputs.length, callTimeoutMs, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger };
-      stage('verifying', `Running the original on ${inputs.length} inputs`, 0, runnable.length);
+      stage('verifying', `Running the original on ${inputs.length} inputs`);
       const original = await runVariant(originalBundle, vctx, true);
       if (original.failure) {
         if (original.failure.kind === 'refused') throw new SandboxError(`The sandbox could not be secured, so nothing was run: ${original.failure.message}`);
@@ -321,13 +250,81 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         await writeFile(inputsFile, serialize(kept));
         vctx.inputCount = kept.length;
       }
-      const inputText = (i: number) => renderValueArgs(kept[i] ?? [], 300);
+      prepared = { vctx, expected, count: kept.length, inputText: (i: number) => renderValueArgs(kept[i] ?? [], 300) };
+      return prepared;
+    };
+    let pools: SizePool[] | null = null;
 
+    /** Builds, verifies and benchmarks a batch of variants; returns their final reports. */
+    const evaluate = async (variants: VariantInput[]): Promise<CandidateReport[]> => {
+      const batch: Working[] = [];
+      if (variants.length) stage('building', `Building ${variants.length} variant${variants.length === 1 ? '' : 's'}`);
+      for (const v of variants) {
+        const id = `c${working.length + 1}`;
+        const w: Working = {
+          report: {
+            id,
+            origin: v.origin,
+            source: v.source,
+            verdict: 'error',
+            reason: 'Waiting for verification.',
+            speedup: null,
+            diff: '',
+            counterexample: null,
+            sizes: [],
+            headlineSize: null,
+            growth: null,
+            wallMs: 0,
+          },
+          parsed: null,
+          bundle: null,
+          outcomes: null,
+          spentMs: 0,
+        };
+        const tBuild = performance.now();
+        working.push(w);
+        batch.push(w);
+        const parsed = parseCandidate(target, v.source);
+        if (!parsed.ok) {
+          finish(w, 'error', parsed.reason);
+          continue;
+        }
+        w.parsed = parsed.candidate;
+        const text = applyCandidate(target, parsed.candidate);
+        const diff = unifiedDiff(file, target.fileText, text);
+        if (!diff) {
+          update(w, { diff });
+          finish(w, 'not-faster', 'It is identical to the original function.');
+          continue;
+        }
+        const state = crossCallState(file, target.fileText, text, target.name);
+        if (state) {
+          update(w, { diff });
+          finish(w, 'unsafe', state);
+          continue;
+        }
+        const out = join(jobDir, `${id}.cjs`);
+        const b = await build(text, out);
+        throwIfAborted(signal);
+        if (!b.ok) {
+          update(w, { diff });
+          finish(w, 'error', `It does not build: ${b.error}`);
+          continue;
+        }
+        w.bundle = out;
+        w.spentMs += performance.now() - tBuild;
+        update(w, { diff, reason: 'Waiting for verification.' });
+      }
+
+      const runnable = batch.filter((w) => w.bundle);
+      if (runnable.length === 0) return batch.map((w) => w.report);
+      const tv = performance.now();
+      const prep = await prepare();
       for (const [k, w] of runnable.entries()) {
-        stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${kept.length} inputs`, k + 1, runnable.length);
-        const outcomes = await runVariant(w.bundle!, vctx, true);
+        stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${prep.count} inputs`, k + 1, runnable.length);
+        const outcomes = await runVariant(w.bundle!, prep.vctx, true);
         w.spentMs += outcomes.wallMs;
-        const cmp = compareVariant(expected, outcomes, inputText, kept.length);
+        const cmp = compareVariant(prep.expected, outcomes, prep.inputText, prep.count);
         if (cmp.kind === 'equivalent') {
           w.outcomes = outcomes;
           update(w, { reason: `Equivalent on ${cmp.compared} calls; waiting for the benchmark.` });
@@ -337,22 +334,69 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
           finish(w, cmp.kind, cmp.reason);
         }
       }
-      timing.verifyMs = performance.now() - tv;
+      timing.verifyMs += performance.now() - tv;
 
-      // 5. Benchmark the equivalent ones.
       const survivors = runnable.filter((w) => w.outcomes);
       if (survivors.length > 0) {
         const tb = performance.now();
-        const bctx: BenchContext = { nodePath, jobDir, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger };
-        const pools = await choosePools(target, originalBundle, ladder, userInputs?.bySize ?? null, bctx, stage);
-        const sizeMeaning = describeSizeMeaning(target.params);
+        pools ??= await choosePools(target, originalBundle, ladder, benchBySize, bctx, stage);
         if (pools.length === 0) {
           for (const w of survivors) finish(w, 'not-faster', 'Equivalent, but no benchmark input size could be run within the time limits.');
         } else {
-          noise = await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes);
+          await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState);
         }
-        timing.benchMs = performance.now() - tb;
+        timing.benchMs += performance.now() - tb;
       }
+      return batch.map((w) => w.report);
+    };
+
+    if (opts.variants?.length) {
+      await evaluate(opts.variants);
+    } else {
+      const llm = opts.llm;
+      let source: CandidateSource = opts.candidateSource ?? new OpenAICandidateSource(llm!, logger);
+      let cacheStats: { hits: number } | null = null;
+      if (!opts.candidateSource && llm) {
+        // A repeated run costs nothing and gives the same candidates; --no-cache turns this off.
+        const cache = new ResponseCache(llm.cacheDir === undefined ? defaultCacheDir() : llm.cacheDir, logger);
+        const cached = cachedSource(source, cache, { model: llm.model, baseURL: llm.baseURL, temperature: llm.temperature, maxTokens: llm.maxTokens, promptVersion: PROMPT_VERSION });
+        cacheStats = cached.stats;
+        source = cached;
+      }
+      const rounds = llm?.rounds ?? 1;
+      const perRound = llm?.candidates ?? 4;
+      const controller = new SearchController({ rounds, candidatesPerRound: perRound, budgetTokens: llm?.budgetTokens ?? null, target, nodeVersion, sizeMeaning });
+      if (llm?.inputGenerator) {
+        benchBySize = await llmInputGenerator(source, target, controller, { ladder, sizeMeaning, nodeVersion, nodePath, jobDir, memoryMb, seed, signal, logger, notes, originalBundle, bctx });
+      }
+      stage('asking-model', `Asking ${source.label} for ${perRound} candidate${perRound === 1 ? '' : 's'}${rounds > 1 ? ` (up to ${rounds} rounds)` : ''}`, 0, perRound);
+      const res = await runSearch({
+        source,
+        target,
+        controller,
+        evaluate: (variants) => evaluate(variants),
+        signal,
+        logger,
+        concurrency: llm?.concurrency,
+        onPlan: (round, planned) => stage('asking-model', `Round ${round}: asking ${source.label} for ${planned.length} candidate${planned.length === 1 ? '' : 's'}`, 0, planned.length),
+        onRequestDone: (round, done, total) => stage('asking-model', `Round ${round}: ${done} of ${total} answered`, done, total),
+      });
+      const summary = summarizeSearch(res);
+      timing.llmMs = summary.llmMs;
+      llmInfo = {
+        model: source.label,
+        requests: summary.requests,
+        promptTokens: summary.promptTokens,
+        completionTokens: summary.completionTokens,
+        cachedRequests: summary.cachedRequests,
+        tokensEstimated: summary.tokensEstimated,
+        stopReason: summary.stopReason,
+        rounds: summary.rounds,
+      };
+      for (const f of res.failures) notes.push(`${f.origin}: ${f.reason}`);
+      if (res.candidates.length === 0) notes.push('The model returned no usable candidate.');
+      if (rounds > 1) notes.push(`Search: ${summary.stopReason}`);
+      if (cacheStats?.hits) notes.push(`${cacheStats.hits} answer${cacheStats.hits === 1 ? '' : 's'} came from the response cache (--no-cache to ask again).`);
     }
 
     const faster = working.filter((w) => w.report.verdict === 'faster' && w.report.speedup);
@@ -370,7 +414,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       notes,
       sandbox: layers,
       environment: { node: nodeVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, date: new Date().toISOString() },
-      noiseFloor: noise,
+      noiseFloor: noiseState.aa,
       timing,
       llm: llmInfo,
     };
@@ -379,6 +423,76 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     throw e;
   } finally {
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+interface Prepared {
+  vctx: VerifyContext;
+  expected: VariantOutcomes;
+  count: number;
+  inputText: (i: number) => string;
+}
+
+interface NoiseState {
+  aa: SpeedupInterval | null;
+  attempted: boolean;
+  unreliable: boolean;
+}
+
+/**
+ * Asks the model for a realistic input generator and uses it for the benchmark only if it runs
+ * in the sandbox and the original accepts what it makes; otherwise the type-driven generator stays.
+ */
+async function llmInputGenerator(
+  source: CandidateSource,
+  target: TargetFunction,
+  controller: SearchController,
+  o: {
+    ladder: number[];
+    sizeMeaning: string;
+    nodeVersion: string;
+    nodePath: string;
+    jobDir: string;
+    memoryMb: number;
+    seed: number;
+    signal?: AbortSignal;
+    logger: Logger;
+    notes: string[];
+    originalBundle: string;
+    bctx: BenchContext;
+  },
+): Promise<Map<number, unknown[][]> | null> {
+  const g = await askInputGenerator(source, target, {
+    nodeVersion: o.nodeVersion,
+    sizes: o.ladder,
+    sizeMeaning: o.sizeMeaning,
+    count: DEFAULTS.poolCount,
+    signal: o.signal,
+    logger: o.logger,
+  });
+  controller.chargeExternal(g.budgetTokens);
+  if (!g.source) {
+    o.notes.push(`The model's input generator was not usable (${g.reason ?? 'no code'}); benchmarks use inputs generated from the parameter types.`);
+    return null;
+  }
+  const file = join(o.jobDir, 'llm-inputs.mjs');
+  await writeFile(file, g.source);
+  try {
+    const loaded = await loadUserInputs(file, o, o.ladder.slice(0, 6));
+    const sizes = [...loaded.bySize.entries()].filter(([, lists]) => lists.length > 0);
+    if (sizes.length === 0) throw new InputError('it produced no inputs');
+    // The original must accept what it makes.
+    const [size, lists] = sizes[0]!;
+    const f = join(o.jobDir, `llm-check-${size}.bin`);
+    await writeFile(f, serialize(lists));
+    const probe = await measureArm(o.originalBundle, [{ size, inputsFile: f }], PROBE_TIMING, o.bctx, { processTimeoutMs: 8_000 });
+    if (!probe.ok) throw new InputError(probe.reason);
+    o.notes.push(`Benchmarks use the model's input generator (validated in the sandbox on ${o.sizeMeaning} ${size}).`);
+    return loaded.bySize;
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    o.notes.push(`The model's input generator was rejected (${e instanceof Error ? e.message : String(e)}); benchmarks use inputs generated from the parameter types.`);
+    return null;
   }
 }
 
@@ -410,23 +524,39 @@ async function choosePools(
   stage: StageFn,
 ): Promise<SizePool[]> {
   stage('benchmarking', 'Choosing benchmark input sizes');
-  const pools: SizePool[] = [];
-  for (const size of ladder) {
-    const lists = userBySize?.get(size) ?? generateBenchInputs(target.params, size, { seed: ctx.seed + size, count: DEFAULTS.poolCount });
-    if (!lists.length) continue;
-    const f = join(ctx.jobDir, `bench-${size}.bin`);
-    await writeFile(f, serialize(lists));
-    pools.push({ size, inputsFile: f });
+  // Probe in chunks so that large pools (slow to generate, heavy to clone) are only built when
+  // the smaller sizes showed the original is fast enough for them.
+  const fit: SizePool[] = [];
+  let first: SizePool | null = null;
+  let firstMeasured = false;
+  for (let i = 0; i < ladder.length; ) {
+    const chunk = ladder.slice(i, i + (i === 0 ? 4 : 3));
+    i += chunk.length;
+    const pools: SizePool[] = [];
+    for (const size of chunk) {
+      throwIfAborted(ctx.signal);
+      const count = Math.max(4, Math.min(DEFAULTS.poolCount, Math.ceil(262_144 / size)));
+      const lists = userBySize?.get(size) ?? generateBenchInputs(target.params, size, { seed: ctx.seed + size, count });
+      if (!lists.length) continue;
+      const f = join(ctx.jobDir, `bench-${size}.bin`);
+      await writeFile(f, serialize(lists));
+      pools.push({ size, inputsFile: f });
+    }
+    if (pools.length === 0) break;
+    first ??= pools[0]!;
+    const probe = await measureArm(originalBundle, pools, PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
+    if (first === pools[0] && probe.sizes.has(first.size)) firstMeasured = true;
+    let allFit = true;
+    for (const p of pools) {
+      const m = probe.sizes.get(p.size);
+      if (m !== undefined && m.medianNs <= DEFAULTS.maxCallNs) fit.push(p);
+      else allFit = false;
+    }
+    if (!allFit) break;
   }
-  const probe = await measureArm(originalBundle, pools, PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
-  const fit = pools.filter((p) => {
-    const m = probe.sizes.get(p.size);
-    return m !== undefined && m.medianNs <= DEFAULTS.maxCallNs;
-  });
   if (fit.length === 0) {
     // Even the smallest size is slow: benchmark it alone if it ran at all.
-    const first = pools[0];
-    return first && probe.sizes.has(first.size) ? [first] : [];
+    return first && firstMeasured ? [first] : [];
   }
   return fit.slice(-3);
 }
@@ -443,7 +573,8 @@ async function benchmarkSurvivors(
   update: (w: Working, patch: Partial<CandidateReport>) => void,
   sizeMeaning: string,
   notes: string[],
-): Promise<SpeedupInterval | null> {
+  noise: NoiseState,
+): Promise<void> {
   const headline = pools[pools.length - 1]!;
   const sizesText = pools.map((p) => p.size).join(', ');
   stage('benchmarking', `Screening ${survivors.length} candidate${survivors.length === 1 ? '' : 's'} at ${sizeMeaning} ${sizesText}`, 0, DEFAULTS.screenRounds);
@@ -516,13 +647,12 @@ async function benchmarkSurvivors(
     const why = toConfirm.length && p.est >= 1 + (minSpeedup - 1) / 2 ? ' (not confirmed: other candidates were faster in screening)' : '';
     finish(p.w, 'not-faster', `${d.reason.replace(/\.$/, '')} in screening${why}.`);
   }
-  let aa: SpeedupInterval | null = null;
-  let aaUnreliable = false;
   for (const [k, p] of toConfirm.entries()) {
     const w = p.w;
     stage('confirming', `Confirming ${w.report.id} on ${DEFAULTS.confirmRounds} fresh rounds at ${sizeMeaning} ${headline.size}`, k + 1, toConfirm.length);
-    // The first confirmation also runs the A/A arm: the original against a byte-identical copy.
-    const calibrate = k === 0;
+    // The run's first confirmation also runs the A/A arm: the original against a byte-identical copy.
+    const calibrate = !noise.attempted;
+    noise.attempted = true;
     const res = await runRounds(
       [
         { key: 'original', bundle: originalBundle },
@@ -542,10 +672,11 @@ async function benchmarkSurvivors(
       continue;
     }
     if (calibrate && !res.failures.has('aa')) {
-      aa = speedupFromRounds(pairedRounds(res, 'original', 'aa', headline.size), { seed: ctx.seed });
+      const aa = speedupFromRounds(pairedRounds(res, 'original', 'aa', headline.size), { seed: ctx.seed });
+      noise.aa = aa;
       // Identical code must not look different by the margin we require of a real speedup.
-      aaUnreliable = aa.low >= minSpeedup || aa.high <= 1 / minSpeedup;
-      if (aaUnreliable) {
+      noise.unreliable = aa.low >= minSpeedup || aa.high <= 1 / minSpeedup;
+      if (noise.unreliable) {
         notes.push(
           `The machine is too noisy right now: the original measured against an identical copy of itself gave ${fmtRatio(aa.estimate)} (95% CI ${fmtRatio(aa.low)}–${fmtRatio(aa.high)}), so no speedup is claimed. Re-run when the machine is quieter.`,
         );
@@ -555,8 +686,8 @@ async function benchmarkSurvivors(
     const interval: SpeedupInterval = speedupFromRounds(paired, { seed: ctx.seed });
     const d0 = decide(interval, minSpeedup);
     const d =
-      aaUnreliable && d0.verdict === 'faster'
-        ? { verdict: 'not-faster' as const, reason: `Measured ${fmtRatio(interval.estimate)} (95% CI ${fmtRatio(interval.low)}–${fmtRatio(interval.high)}), but not claimed: identical code differed by ${fmtRatio(aa!.estimate)} on this machine during the run.` }
+      noise.unreliable && noise.aa && d0.verdict === 'faster'
+        ? { verdict: 'not-faster' as const, reason: `Measured ${fmtRatio(interval.estimate)} (95% CI ${fmtRatio(interval.low)}–${fmtRatio(interval.high)}), but not claimed: identical code differed by ${fmtRatio(noise.aa.estimate)} on this machine during the run.` }
         : d0;
     const growthText = w.report.growth
       ? ` Growth: original ${describeGrowth(w.report.growth.original)}, candidate ${describeGrowth(w.report.growth.candidate)}.`
@@ -570,7 +701,6 @@ async function benchmarkSurvivors(
     );
     finish(w, d.verdict, reason, { speedup: interval, sizes: rows, headlineSize: headline.size });
   }
-  return aa;
 }
 
 function fmtRatio(x: number): string {

@@ -63,7 +63,30 @@ export interface Report {
   sandbox: string[];
   environment: { node: string; platform: string; cpus: number; date: string };
   timing: { totalMs: number; llmMs: number; verifyMs: number; benchMs: number };
-  llm: { model: string; requests: number; promptTokens: number; completionTokens: number } | null;
+  llm: {
+    model: string;
+    requests: number;
+    promptTokens: number;
+    completionTokens: number;
+    /** Requests answered from the response cache (no tokens spent). */
+    cachedRequests: number;
+    /** True when the endpoint reported no usage and token counts are estimates. */
+    tokensEstimated: boolean;
+    /** Why the search stopped. */
+    stopReason: string;
+    rounds: {
+      round: number;
+      requests: number;
+      cachedRequests: number;
+      promptTokens: number;
+      completionTokens: number;
+      llmMs: number;
+      evalMs: number;
+      candidates: number;
+      faster: number;
+      bestSpeedup: number | null;
+    }[];
+  } | null;
 }
 
 export type PipelineStage = 'extracting' | 'asking-model' | 'building' | 'verifying' | 'benchmarking' | 'confirming' | 'done';

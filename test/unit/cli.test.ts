@@ -123,7 +123,7 @@ void test('optimize: candidates from an OpenAI-compatible endpoint over real HTT
   ]);
   try {
     const r = await hotpath(
-      ['optimize', join(FIX, 'intersect.ts'), '--function', 'intersect', '--base-url', server.baseURL, '--model', 'fake-model', '--candidates', '3', '--json', '--no-cache'],
+      ['optimize', join(FIX, 'intersect.ts'), '--function', 'intersect', '--base-url', server.baseURL, '--model', 'fake-model', '--candidates', '3', '--rounds', '1', '--json', '--no-cache'],
       { HOTPATH_API_KEY: 'sk-test-secret', OPENAI_API_KEY: '' },
     );
     assert.equal(r.code, 0, r.stderr);
