@@ -166,7 +166,6 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
   const working: Working[] = [];
   let verification: Report['verification'] = { inputs: 0, originalThrew: 0, droppedForTimeout: 0, sources: [] };
   let layers: string[] = [];
-  let noise: SpeedupInterval | null = null;
 
   const update = (w: Working, patch: Partial<CandidateReport>) => {
     Object.assign(w.report, patch);
