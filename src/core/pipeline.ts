@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 
 import type { CandidateReport, Report, ProgressEvent, PipelineStage } from './report';
 import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
-import type { SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
+import type { Counterexample, SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
 import { silentLogger, type Logger } from './logger';
 import { CancelledError, InputError, SandboxError, throwIfAborted } from './errors';
 import { extractTarget } from './extract';
@@ -22,7 +22,9 @@ import { generateVerifyInputs, generateBenchInputs, sizeLadder, describeSizeMean
 import { renderValueArgs } from './render';
 import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './stats';
 import { crossCallState } from './statecheck';
-import { compareVariant, runVariant, type VariantOutcomes, type VerifyContext } from './verify';
+import { reductions } from './shrink';
+import { compareOutcomes } from './equality';
+import { compareVariant, describeDifference, runVariant, type VariantOutcomes, type VerifyContext } from './verify';
 import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from './benchmark';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
 import type { InputsJob } from './sandbox/protocol';
@@ -249,7 +251,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         await writeFile(inputsFile, serialize(kept));
         vctx.inputCount = kept.length;
       }
-      prepared = { vctx, expected, count: kept.length, inputText: (i: number) => renderValueArgs(kept[i] ?? [], 300) };
+      prepared = { vctx, expected, inputs: kept, count: kept.length, inputText: (i: number) => renderValueArgs(kept[i] ?? [], 300) };
       return prepared;
     };
     let pools: SizePool[] | null = null;
@@ -328,7 +330,15 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
           w.outcomes = outcomes;
           update(w, { reason: `Equivalent on ${cmp.compared} calls; waiting for the benchmark.` });
         } else if (cmp.kind === 'incorrect') {
-          finish(w, 'incorrect', cmp.reason, { counterexample: cmp.counterexample });
+          let { reason, counterexample } = cmp;
+          const failing = prep.inputs[cmp.index];
+          if (!cmp.probe && failing) {
+            const t = performance.now();
+            const smaller = await shrinkCounterexample(failing, originalBundle, w.bundle!, prep.vctx, join(jobDir, `shrink-${w.report.id}.bin`));
+            w.spentMs += performance.now() - t;
+            if (smaller) ({ reason, counterexample } = smaller);
+          }
+          finish(w, 'incorrect', reason, { counterexample });
         } else {
           finish(w, cmp.kind, cmp.reason);
         }
@@ -428,8 +438,49 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
 interface Prepared {
   vctx: VerifyContext;
   expected: VariantOutcomes;
+  inputs: unknown[][];
   count: number;
   inputText: (i: number) => string;
+}
+
+/**
+ * Looks for a smaller input on which the candidate still differs from the original: a few
+ * rounds of reductions (shorter arrays and strings, fewer entries), each round running the
+ * original and the candidate once on all reductions. Returns null when nothing smaller fails.
+ */
+async function shrinkCounterexample(
+  failing: unknown[],
+  originalBundle: string,
+  candidateBundle: string,
+  vctx: VerifyContext,
+  file: string,
+): Promise<{ reason: string; counterexample: Counterexample } | null> {
+  const deadline = performance.now() + 10_000;
+  let best: { reason: string; counterexample: Counterexample } | null = null;
+  let current = failing;
+  for (let round = 0; round < 8 && performance.now() < deadline; round++) {
+    const cands = reductions(current);
+    if (cands.length === 0) break;
+    await writeFile(file, serialize(cands));
+    const ctx: VerifyContext = { ...vctx, inputsFile: file, inputCount: cands.length, callTimeoutMs: Math.min(vctx.callTimeoutMs, 1000) };
+    const o = await runVariant(originalBundle, ctx, false);
+    const c = await runVariant(candidateBundle, ctx, false);
+    let found = -1;
+    for (let i = 0; i < cands.length; i++) {
+      const e = o.calls.get(i);
+      const a = c.calls.get(i);
+      if (!e || !a || e.kind === 'timeout' || a.kind === 'timeout') continue;
+      const diff = compareOutcomes(e, a);
+      if (diff) {
+        found = i;
+        best = describeDifference(e, a, diff, renderValueArgs(cands[i]!, 300));
+        break;
+      }
+    }
+    if (found < 0) break;
+    current = cands[found]!;
+  }
+  return best;
 }
 
 interface NoiseState {

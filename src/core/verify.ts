@@ -146,7 +146,8 @@ export async function runVariant(bundle: string, ctx: VerifyContext, stalenessPr
 
 export type Comparison =
   | { kind: 'equivalent'; compared: number }
-  | { kind: 'incorrect'; reason: string; counterexample: Counterexample }
+  /** `index` is the failing input (of the regular calls, or of the staleness probes when `probe`). */
+  | { kind: 'incorrect'; reason: string; counterexample: Counterexample; index: number; probe: boolean }
   | { kind: 'unsafe'; reason: string }
   | { kind: 'timeout'; reason: string }
   | { kind: 'error'; reason: string };
@@ -163,6 +164,7 @@ export function compareVariant(
     return { kind: 'unsafe', reason: `It changes built-ins the harness relies on: ${newTampers.slice(0, 3).join('; ')}.` };
   }
   let compared = 0;
+  let firstBad: { index: number; probe: boolean; input: string; reason: string; counterexample: Counterexample } | null = null;
   for (const [label, exp, act] of [
     ['', original.calls, candidate.calls],
     [' (same argument objects, contents changed since the previous call)', original.probes, candidate.probes],
@@ -182,18 +184,18 @@ export function compareVariant(
       const diff = compareOutcomes(e, a);
       compared++;
       if (diff) {
+        // Report the smallest failing input: it explains the bug best.
         const input = inputText(i);
-        const expected = diff.aspect === 'return value' || diff.aspect.startsWith('argument') ? renderEncoded(diff.expected) : renderOutcome(e);
-        const actual =
-          diff.actual && (diff.aspect === 'return value' || diff.aspect.startsWith('argument')) ? renderEncoded(diff.actual) : renderOutcome(a);
-        const where = diff.path ? ` at ${diff.path}` : '';
-        return {
-          kind: 'incorrect',
-          reason: `Differs from the original in the ${diff.aspect}${where} for input ${input}${label}: expected ${expected}, got ${actual}.`,
-          counterexample: { input, expected, actual, aspect: diff.aspect + label },
-        };
+        if (!firstBad || (label === '' && firstBad.probe === false && input.length < firstBad.input.length)) {
+          firstBad = { index: i, probe: label !== '', input, ...describeDifference(e, a, diff, input, label) };
+        }
       }
     }
+    if (firstBad) break;
+  }
+  if (firstBad) {
+    const { index, probe, reason, counterexample } = firstBad;
+    return { kind: 'incorrect', reason, counterexample, index, probe };
   }
   if (candidate.failure) {
     const f = candidate.failure;
@@ -204,4 +206,22 @@ export function compareVariant(
     return { kind: 'unsafe', reason: `It was stopped because ${f.message}.` };
   }
   return { kind: 'equivalent', compared };
+}
+
+/** The sentence and counterexample for a difference between two outcomes on one input. */
+export function describeDifference(
+  e: CallOutcome,
+  a: CallOutcome,
+  diff: NonNullable<ReturnType<typeof compareOutcomes>>,
+  input: string,
+  label = '',
+): { reason: string; counterexample: Counterexample } {
+  const valueAspect = diff.aspect === 'return value' || diff.aspect.startsWith('argument');
+  const expected = valueAspect ? renderEncoded(diff.expected) : renderOutcome(e);
+  const actual = diff.actual && valueAspect ? renderEncoded(diff.actual) : renderOutcome(a);
+  const where = diff.path ? ` at ${diff.path}` : '';
+  return {
+    reason: `Differs from the original in the ${diff.aspect}${where} for input ${input}${label}: expected ${expected}, got ${actual}.`,
+    counterexample: { input, expected, actual, aspect: diff.aspect + label },
+  };
 }
