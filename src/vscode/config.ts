@@ -10,7 +10,11 @@ export interface HotpathSettings {
   /** Model id, or preferred model family for vscode-lm (application scope). */
   model: string;
   candidates: number;
+  /** Search rounds (1 = ask once). */
   rounds: number;
+  /** Token budget of a run, in tokens; 0 = unlimited. */
+  budgetTokens: number;
+  responseCache: boolean;
   minSpeedup: number;
   /** Per-call timeout in the sandbox, in ms. */
   callTimeoutMs: number;
@@ -52,6 +56,8 @@ export function readSettings(resource?: vscode.Uri): HotpathSettings {
     model: String(userOnly<string>('model', 'gpt-4o-mini')).trim(),
     candidates: clampInt(c.get('candidates'), 4, 1, 16),
     rounds: clampInt(c.get('rounds'), 1, 1, 5),
+    budgetTokens: clampInt(userOnly('budgetTokens', 0), 0, 0, 10_000_000),
+    responseCache: userOnly<boolean>('responseCache', true) !== false,
     minSpeedup: clampNum(c.get('minSpeedup'), 1.05, 1, 1000),
     callTimeoutMs: clampInt(c.get('callTimeoutMs'), 2000, 50, 120000),
     benchBudgetMs: clampInt(c.get('benchBudgetMs'), 12000, 500, 600000),

@@ -1,0 +1,228 @@
+// @ts-check
+// The Hotpath results panel. Plain DOM, no inline handlers (strict CSP), messages typed by
+// src/vscode/protocol.ts. Re-renders from the full job state on every message and restores
+// keyboard focus to the same control afterwards.
+(function () {
+  /** @typedef {import('../src/vscode/protocol').JobView} JobView */
+  /** @typedef {import('../src/vscode/protocol').HostToWebview} HostToWebview */
+  /** @typedef {import('../src/core/report').CandidateReport} CandidateReport */
+  /** @typedef {import('../src/core/types').SpeedupInterval} SpeedupInterval */
+  /** @typedef {import('../src/core/types').SizeMeasurement} SizeMeasurement */
+
+  const vscode = acquireVsCodeApi();
+  const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  /** @type {Record<string, { icon: string; label: string }>} */
+  const VERDICTS = {
+    faster: { icon: '✔', label: 'Faster' },
+    'not-faster': { icon: '≈', label: 'Not faster' },
+    incorrect: { icon: '✘', label: 'Incorrect' },
+    unsafe: { icon: '⚠', label: 'Unsafe' },
+    timeout: { icon: '⏱', label: 'Timed out' },
+    error: { icon: '!', label: 'Error' },
+  };
+  const PENDING = { icon: '…', label: 'Pending' };
+
+  /**
+   * @param {string} tag
+   * @param {Record<string, string>} [attrs]
+   * @param {(Node | string | null | undefined | false)[]} [children]
+   * @returns {HTMLElement}
+   */
+  function h(tag, attrs = {}, children = []) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    for (const c of children) if (c) el.append(c);
+    return el;
+  }
+
+  /**
+   * @param {string} tag
+   * @param {Record<string, string | number>} [attrs]
+   */
+  function s(tag, attrs = {}) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    return el;
+  }
+
+  /** @param {number} x */
+  function ratio(x) {
+    return x >= 10 ? x.toFixed(0) : x >= 1.995 ? x.toFixed(1) : x.toFixed(2);
+  }
+
+  /** @param {SpeedupInterval} sp */
+  function speedupText(sp) {
+    const head = sp.estimate >= 1 ? `${ratio(sp.estimate)}× faster` : `${ratio(1 / sp.estimate)}× slower`;
+    return { head, ci: `${Math.round(sp.confidence * 100)}% CI ${ratio(sp.low)}–${ratio(sp.high)}×` };
+  }
+
+  /** @param {number} ns */
+  function time(ns) {
+    if (ns < 1e3) return `${ns.toFixed(0)} ns`;
+    if (ns < 1e6) return `${(ns / 1e3).toFixed(1)} µs`;
+    if (ns < 1e9) return `${(ns / 1e6).toFixed(1)} ms`;
+    return `${(ns / 1e9).toFixed(2)} s`;
+  }
+
+  /** @param {number} ms */
+  function duration(ms) {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  }
+
+  /**
+   * Time versus input size, log-log, original and candidate.
+   * @param {CandidateReport} c
+   */
+  function chart(c) {
+    const rows = [...c.sizes].sort((a, b) => a.size - b.size).filter((r) => r.size > 0 && r.originalNs > 0 && r.candidateNs > 0);
+    if (rows.length === 0) return null;
+    const W = 220, H = 84, L = 6, R = 6, T = 6, B = 16;
+    const xs = rows.map((r) => Math.log(r.size));
+    const ys = rows.flatMap((r) => [Math.log(r.originalNs), Math.log(r.candidateNs)]);
+    const x0 = Math.min(...xs), x1 = Math.max(...xs);
+    const y0 = Math.min(...ys), y1 = Math.max(...ys);
+    /** @param {number} v */
+    const px = (v) => (x1 === x0 ? (L + W - R) / 2 : L + ((v - x0) / (x1 - x0)) * (W - L - R));
+    /** @param {number} v */
+    const py = (v) => (y1 === y0 ? H / 2 : T + (1 - (v - y0) / (y1 - y0)) * (H - T - B));
+    const summary = rows.map((r) => `size ${r.size}: original ${time(r.originalNs)}, candidate ${time(r.candidateNs)}`).join('; ');
+    const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: 'chart', role: 'img', 'aria-label': `Time per call versus input size. ${summary}` });
+    const title = s('title');
+    title.textContent = summary;
+    svg.append(title);
+    svg.append(s('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }));
+    /** @param {'originalNs' | 'candidateNs'} key @param {string} cls */
+    const series = (key, cls) => {
+      const pts = rows.map((r) => `${px(Math.log(r.size)).toFixed(1)},${py(Math.log(r[key])).toFixed(1)}`);
+      if (rows.length > 1) svg.append(s('polyline', { points: pts.join(' '), class: `line ${cls}` }));
+      for (const p of pts) {
+        const [cx, cy] = p.split(',');
+        svg.append(s('circle', { cx: cx ?? 0, cy: cy ?? 0, r: 2.5, class: `dot ${cls}` }));
+      }
+    };
+    series('originalNs', 'orig');
+    series('candidateNs', 'cand');
+    const first = rows[0], last = rows[rows.length - 1];
+    if (first && last) {
+      const a = s('text', { x: L, y: H - 3, class: 'tick' });
+      a.textContent = `n=${first.size}`;
+      svg.append(a);
+      if (last !== first) {
+        const b = s('text', { x: W - R, y: H - 3, class: 'tick end' });
+        b.textContent = `n=${last.size}`;
+        svg.append(b);
+      }
+    }
+    const legend = h('div', { class: 'legend' }, [
+      h('span', { class: 'key orig' }, ['original']),
+      h('span', { class: 'key cand' }, [c.id]),
+      c.growth ? h('span', { class: 'muted' }, [`growth n^${c.growth.original.toFixed(2)} → n^${c.growth.candidate.toFixed(2)}`]) : null,
+    ]);
+    return h('figure', { class: 'chart-box' }, [svg, legend]);
+  }
+
+  /**
+   * @param {string} label
+   * @param {string} key focus key, stable across re-renders
+   * @param {() => void} onClick
+   * @param {string} [cls]
+   * @param {string} [aria]
+   */
+  function button(label, key, onClick, cls = '', aria) {
+    const b = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: cls, 'data-focus': key }, [label]));
+    if (aria) b.setAttribute('aria-label', aria);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  /** @param {CandidateReport} c @param {JobView} job */
+  function candidateRow(c, job) {
+    const pending = job.status === 'running' && c.reason === 'Waiting for verification.';
+    const v = pending ? PENDING : (VERDICTS[c.verdict] ?? PENDING);
+    const isBest = job.best === c.id;
+    const applied = job.applied.includes(c.id);
+    const discarded = job.discarded.includes(c.id);
+    const sp = c.speedup ? speedupText(c.speedup) : null;
+    const head = h('div', { class: 'row-head' }, [
+      h('span', { class: `verdict v-${pending ? 'pending' : c.verdict}`, role: 'img', 'aria-label': v.label, title: v.label }, [v.icon]),
+      h('h3', {}, [`${c.id}`, h('span', { class: 'muted origin' }, [` ${c.origin}`])]),
+      h('span', { class: 'verdict-label' }, [v.label]),
+      isBest ? h('span', { class: 'badge best' }, ['best']) : null,
+      applied ? h('span', { class: 'badge' }, ['applied']) : null,
+      discarded ? h('span', { class: 'badge muted' }, ['discarded']) : null,
+      sp ? h('span', { class: 'speedup' }, [h('strong', {}, [sp.head]), ' ', h('span', { class: 'muted' }, [`(${sp.ci}${c.headlineSize !== null ? `, n=${c.headlineSize}` : ''})`])]) : null,
+    ]);
+    const body = h('div', { class: 'row-body' }, [h('p', { class: 'reason', title: c.reason }, [c.reason])]);
+    if (c.counterexample) {
+      const ce = c.counterexample;
+      body.append(
+        h('dl', { class: 'counterexample', 'aria-label': 'Counterexample' }, [
+          h('dt', {}, ['Input']), h('dd', {}, [h('code', {}, [ce.input])]),
+          h('dt', {}, [`Expected (${ce.aspect})`]), h('dd', {}, [h('code', {}, [ce.expected])]),
+          h('dt', {}, ['Got']), h('dd', {}, [h('code', {}, [ce.actual])]),
+        ]),
+      );
+    }
+    const fig = chart(c);
+    if (fig) body.append(fig);
+    const actions = h('div', { class: 'actions' });
+    if (!pending && c.source) {
+      actions.append(button('Show Diff', `diff:${c.id}`, () => vscode.postMessage({ type: 'showDiff', candidateId: c.id }), 'secondary', `Show diff of ${c.id}`));
+    }
+    if (c.verdict === 'faster' && !pending && !applied) {
+      actions.append(button('Apply', `apply:${c.id}`, () => vscode.postMessage({ type: 'apply', candidateId: c.id }), '', `Apply ${c.id}`));
+    }
+    if (actions.childElementCount) body.append(actions);
+    return h('section', { class: `row${isBest ? ' is-best' : ''}${c.counterexample ? ' has-counterexample' : ''}`, 'aria-label': `${c.id}: ${v.label}${sp ? `, ${sp.head}` : ''}`, 'data-id': c.id }, [head, body]);
+  }
+
+  /** @param {JobView} job */
+  function render(job) {
+    const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset['focus'] : undefined;
+    const running = job.status === 'running';
+    const faster = job.candidates.filter((c) => c.verdict === 'faster' && !(running && c.reason === 'Waiting for verification.'));
+    let status = '';
+    if (running) status = job.stage ? job.stage.message : 'Starting…';
+    else if (job.status === 'done') status = faster.length ? `Done in ${duration(job.totalMs ?? 0)}: ${faster.length} verified speedup${faster.length === 1 ? '' : 's'}.` : `Done in ${duration(job.totalMs ?? 0)}: no verified speedup.`;
+    else if (job.status === 'cancelled') status = job.error && job.error !== 'Cancelled.' ? job.error : 'Cancelled; nothing was changed.';
+    else status = `Failed: ${job.error ?? 'unknown error'}`;
+
+    const toolbar = h('div', { class: 'toolbar' }, [
+      running ? button('Cancel', 'cancel', () => vscode.postMessage({ type: 'cancel' }), 'secondary') : button(job.mode === 'check' ? 'Check Again' : 'Run Again', 'rerun', () => vscode.postMessage({ type: 'rerun' }), 'secondary'),
+      button('Show Log', 'log', () => vscode.postMessage({ type: 'showLog' }), 'secondary'),
+    ]);
+    const header = h('header', {}, [
+      h('h2', {}, [h('code', {}, [job.functionName]), h('span', { class: 'muted' }, [` in ${job.displayFile}`])]),
+      h('p', { class: `status s-${job.status}`, role: 'status' }, [running ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : null, status]),
+      h('p', { class: 'muted meta' }, [`${job.mode === 'check' ? 'Checking your variant' : `Candidates from ${job.source}`} · faster means the 95% CI lower bound ≥ ${job.minSpeedup}×`]),
+      toolbar,
+    ]);
+    const list = h('div', { class: 'rows' });
+    const cands = [...job.candidates];
+    if (!running) {
+      const rank = (/** @type {CandidateReport} */ c) => (c.verdict === 'faster' ? 0 : c.verdict === 'not-faster' ? 1 : 2);
+      cands.sort((a, b) => rank(a) - rank(b) || (b.speedup?.estimate ?? 0) - (a.speedup?.estimate ?? 0));
+    }
+    for (const c of cands) list.append(candidateRow(c, job));
+    if (cands.length === 0) list.append(h('p', { class: 'muted' }, [running ? 'Candidates appear here as they arrive.' : 'No candidates.']));
+    const notes = job.notes.length ? h('ul', { class: 'notes', 'aria-label': 'Notes' }, job.notes.map((n) => h('li', {}, [n]))) : null;
+    app.replaceChildren(header, ...(notes ? [notes] : []), list);
+    if (focusKey) {
+      const el = app.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`);
+      if (el instanceof HTMLElement) el.focus();
+    }
+  }
+
+  window.addEventListener('message', (/** @type {MessageEvent<HostToWebview>} */ e) => {
+    const m = e.data;
+    if (!m || m.type !== 'state') return;
+    vscode.setState({ job: m.job });
+    render(m.job);
+  });
+
+  const saved = vscode.getState();
+  if (saved && saved.job) render(saved.job);
+  vscode.postMessage({ type: 'ready' });
+})();
