@@ -27,6 +27,8 @@ Options:
   --inputs <module>      a module exporting argument lists (inputs / default) or generate(size, random)
   --timeout-ms <ms>      per-call time limit during verification (default 2000)
   --memory-mb <MiB>      memory limit of each sandbox process (default 512)
+  --bench-budget-ms <ms> time for confirming one candidate; sets the number of confirmation
+                         rounds (8 to 40; default: 12 rounds)
   --node <path>          the Node.js binary that runs sandboxed code (default: node on PATH)
   --seed <n>             seed for generated inputs (default fixed: runs are reproducible)
   --verbose              detailed log on stderr;  --quiet  errors only
@@ -87,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
         inputs: { type: 'string' },
         'timeout-ms': { type: 'string' },
         'memory-mb': { type: 'string' },
+        'bench-budget-ms': { type: 'string' },
         node: { type: 'string' },
         seed: { type: 'string' },
         verbose: { type: 'boolean' },
@@ -151,6 +154,7 @@ export async function main(argv: string[]): Promise<number> {
       inputsModule: values.inputs as string | undefined,
       callTimeoutMs: num('timeout-ms', values['timeout-ms'] as string | undefined, 1, true),
       memoryMb: num('memory-mb', values['memory-mb'] as string | undefined, 32, true),
+      benchBudgetMs: num('bench-budget-ms', values['bench-budget-ms'] as string | undefined, 1, true),
       nodePath: values.node as string | undefined,
       seed: num('seed', values.seed as string | undefined, 0, true),
       signal: controller.signal,

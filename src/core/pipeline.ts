@@ -41,7 +41,11 @@ export const DEFAULTS = {
   /** Per-call time above which a size is too large to benchmark, in ns. */
   maxCallNs: 5e6,
   screenRounds: 4,
+  /** Confirmation rounds when no benchmark budget is given. */
   confirmRounds: 12,
+  /** Bounds on confirmation rounds derived from a benchmark budget. */
+  minConfirmRounds: 8,
+  maxConfirmRounds: 40,
   /** Candidates confirmed at most (the most promising after screening). */
   maxConfirm: 3,
   frozenNowMs: Date.UTC(2024, 0, 15, 12, 0, 0),
@@ -352,7 +356,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         if (pools.length === 0) {
           for (const w of survivors) finish(w, 'not-faster', 'Equivalent, but no benchmark input size could be run within the time limits.');
         } else {
-          await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState);
+          await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState, opts.benchBudgetMs);
         }
         timing.benchMs += performance.now() - tb;
       }
@@ -624,6 +628,7 @@ async function benchmarkSurvivors(
   sizeMeaning: string,
   notes: string[],
   noise: NoiseState,
+  benchBudgetMs: number | undefined,
 ): Promise<void> {
   const headline = pools[pools.length - 1]!;
   const sizesText = pools.map((p) => p.size).join(', ');
@@ -697,9 +702,20 @@ async function benchmarkSurvivors(
     const why = toConfirm.length && p.est >= 1 + (minSpeedup - 1) / 2 ? ' (not confirmed: other candidates were faster in screening)' : '';
     finish(p.w, 'not-faster', `${d.reason.replace(/\.$/, '')} in screening${why}.`);
   }
+  // The number of confirmation rounds is fixed before they start (never "until significant"):
+  // from the budget when one is given, using the cost of a process seen in screening.
+  const processes = [...screen.perArm.values()].reduce((n, rows) => n + rows.filter(Boolean).length, 0);
+  const screenProcessMs = processes ? screen.wallMs / processes : 500;
+  const startupMs = Math.max(50, screenProcessMs - pools.length * (SCREEN_TIMING.warmupMs + SCREEN_TIMING.timeMs));
+  const perProcessMs = startupMs + CONFIRM_TIMING.warmupMs + CONFIRM_TIMING.timeMs;
   for (const [k, p] of toConfirm.entries()) {
     const w = p.w;
-    stage('confirming', `Confirming ${w.report.id} on ${DEFAULTS.confirmRounds} fresh rounds at ${sizeMeaning} ${headline.size}`, k + 1, toConfirm.length);
+    const arms = noise.attempted ? 2 : 3;
+    const confirmRounds =
+      benchBudgetMs === undefined
+        ? DEFAULTS.confirmRounds
+        : Math.max(DEFAULTS.minConfirmRounds, Math.min(DEFAULTS.maxConfirmRounds, Math.floor(benchBudgetMs / (arms * perProcessMs))));
+    stage('confirming', `Confirming ${w.report.id} on ${confirmRounds} fresh rounds at ${sizeMeaning} ${headline.size}`, k + 1, toConfirm.length);
     // The run's first confirmation also runs the A/A arm: the original against a byte-identical copy.
     const calibrate = !noise.attempted;
     noise.attempted = true;
@@ -710,7 +726,7 @@ async function benchmarkSurvivors(
         ...(calibrate ? [{ key: 'aa', bundle: copyBundle }] : []),
       ],
       [headline],
-      DEFAULTS.confirmRounds,
+      confirmRounds,
       CONFIRM_TIMING,
       { ...ctx, seed: ctx.seed + 7919 * (k + 1) },
       (r, n) => stage('confirming', `Confirming ${w.report.id}: round ${r} of ${n}`, r, n),
