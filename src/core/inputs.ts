@@ -212,45 +212,56 @@ function word(rng: Rng, min = 3, max = 12): string {
   return s;
 }
 
+/**
+ * Edge numbers, most telling first: pairwise coverage (see generateVerifyInputs) pairs only the
+ * first few edges of each parameter with the other parameters' edges, so the values that most
+ * often expose a wrong variant (-0, NaN, fractions, infinities) come early.
+ */
 function numberEdges(integer: boolean): number[] {
-  const common = [0, -0, 1, -1, 2, 3, 7, 10, -42, 100, 255, 256, 1023, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 53 + 2];
-  if (integer) return common;
+  const small = [0, -0, 1, -1];
+  const rest = [2, 3, 7, 10, -42, 100, 255, 256, 1023, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 53 + 2];
+  if (integer) return [...small, ...rest];
   return [
-    ...common,
+    ...small,
+    NaN,
     0.5,
+    Infinity,
+    -Infinity,
     -2.75,
-    1e-7,
     0.1 + 0.2,
+    ...rest,
+    1e-7,
     123456.789,
     1e21,
     -1e21,
     Number.MAX_VALUE,
     Number.MIN_VALUE,
     Number.EPSILON,
-    NaN,
-    Infinity,
-    -Infinity,
   ];
 }
 
+/** Edge strings, most telling first (see numberEdges). */
 const STRING_EDGES: readonly string[] = [
   '',
   'a',
-  'Z',
   ' ',
-  'a'.repeat(100),
+  '__proto__',
+  'Lorem ipsum\ndolor sit amet,  consectetur\tadipiscing elit.',
+  'one\ntwo three\nfour five six',
   'héllo',
+  'ab cd',
+  ' \t\n',
+  'a'.repeat(100),
+  '  padded  ',
+  'Z',
   '日本語',
   '👍🏽',
   'e\u0301',
   'ab\u0000c',
   '\uD83D',
-  '__proto__',
   'constructor',
   'toString',
   'hasOwnProperty',
-  ' \t\n',
-  '  padded  ',
   '42',
   '-3.5',
   '0',
@@ -263,32 +274,77 @@ const STRING_EDGES: readonly string[] = [
   'abcabcabc',
   'a,b,,c',
   'line1\nline2',
+  'one two\r\nthree\r\n',
+  'a\tb  c\t\td',
+  ' leading and trailing ',
+  'x,y;z-w.v',
+  'Supercalifragilistic is a long word',
 ];
+
+// Structured text: tokens joined by separators, so that functions which split, wrap, trim or
+// tokenize text see words of every length next to every kind of separator.
+const SEPARATORS: readonly string[] = [' ', ' ', ' ', '  ', '\n', '\t', '\r\n', ',', ';', '-', '.', ', ', '. '];
+const UNICODE_WORDS: readonly string[] = ['héllo', 'naïve', 'Ünïcode', '日本語', 'Straße', 'ǅemal', 'Ωmega', '👍🏽', 'e\u0301te', 'İstanbul', 'ﬀ', 'çà'];
+
+function textWord(rng: Rng): string {
+  const r = rng.next();
+  let w: string;
+  if (r < 0.6) w = word(rng, 1, 12);
+  else if (r < 0.68) w = word(rng, 13, 24); // longer than typical widths and limits
+  else if (r < 0.78) w = String(rng.int(0, 10 ** rng.int(1, 5)));
+  else if (r < 0.86) w = rng.pick(UNICODE_WORDS);
+  else if (r < 0.93) w = `${word(rng, 1, 5)}${rng.int(0, 99)}`;
+  else w = rng.pick(['a', 'I', 'x', 'ab', 'of']);
+  const c = rng.next();
+  if (c < 0.15) return w.charAt(0).toUpperCase() + w.slice(1);
+  if (c < 0.2) return w.toUpperCase();
+  return w;
+}
+
+/**
+ * Text made of 0–14 tokens (words of 1–24 characters, digits, Unicode words, repeats of a small
+ * per-text vocabulary, sometimes empty) joined by separators from a per-text palette (spaces
+ * only, spaces and newlines, or a mix of ' ', '  ', '\n', '\t', '\r\n', ',', ';', '-', '.'),
+ * sometimes with a leading or trailing separator.
+ */
+function structuredText(rng: Rng): string {
+  const p = rng.next();
+  const palette = p < 0.25 ? [' '] : p < 0.6 ? [' ', ' ', ' ', '\n'] : [' ', ...Array.from({ length: rng.int(1, 4) }, () => rng.pick(SEPARATORS))];
+  const vocab = Array.from({ length: rng.int(1, 4) }, () => textWord(rng));
+  const n = rng.bool(0.05) ? 0 : rng.int(1, 14);
+  let s = rng.bool(0.15) ? rng.pick(palette) : '';
+  for (let i = 0; i < n; i++) {
+    if (i > 0) s += rng.pick(palette);
+    s += rng.bool(0.07) ? '' : rng.bool(0.35) ? rng.pick(vocab) : textWord(rng);
+  }
+  if (rng.bool(0.15)) s += rng.pick(palette);
+  return s;
+}
 
 function randomString(rng: Rng): string {
   const r = rng.next();
-  if (r < 0.3) return word(rng, 1, 10);
-  if (r < 0.55) {
+  if (r < 0.18) return word(rng, 1, 10);
+  if (r < 0.34) {
     // A small alphabet makes repeats, palindromes and substring matches likely.
     const len = rng.int(0, 12);
     let s = '';
     for (let i = 0; i < len; i++) s += rng.pick(['a', 'b', 'a', 'b', 'c']);
     return s;
   }
-  if (r < 0.75) {
+  if (r < 0.44) {
     const len = rng.int(0, 16);
     let s = '';
     for (let i = 0; i < len; i++) s += String.fromCharCode(rng.int(32, 126));
     return s;
   }
-  if (r < 0.85) {
+  if (r < 0.5) {
     const parts = ['é', 'ß', 'ü', '日', '本', '👍', '🏽', '👨‍👩‍👧', 'a', ' ', 'İ', 'ﬀ'];
     const len = rng.int(1, 6);
     let s = '';
     for (let i = 0; i < len; i++) s += rng.pick(parts);
     return s;
   }
-  if (r < 0.93) return `${word(rng, 2, 6)} ${word(rng, 2, 8)}${rng.bool() ? ` ${word(rng, 1, 5)}` : ''}`;
+  if (r < 0.95) return structuredText(rng);
   return rng.pick(STRING_EDGES);
 }
 
@@ -564,8 +620,11 @@ function edgeValues(s: TypeSchema, rng: Rng, depth: number, fnKind: FnMarkerKind
   switch (s.kind) {
     case 'number':
       return numberEdges(!!s.integer);
-    case 'string':
-      return STRING_EDGES.slice();
+    case 'string': {
+      // Generated structured texts go near the front too (pairwise coverage favours the front).
+      const texts = Array.from({ length: 6 }, () => structuredText(rng));
+      return [...STRING_EDGES.slice(0, 3), texts[0], ...STRING_EDGES.slice(3, 7), texts[1], ...STRING_EDGES.slice(7), ...texts.slice(2)];
+    }
     case 'boolean':
       return [false, true];
     case 'bigint':
@@ -686,7 +745,47 @@ function arrayEdges(el: TypeSchema, rng: Rng, depth: number): unknown[] {
     out.push(Array.from({ length: 30 }, () => rng.int(0, 4)));
   }
   if (base.kind === 'string') out.push(['b', 'a', 'B', 'A', 'ä', '10', '9', ''], ['same', 'same', 'same']);
+  if (base.kind === 'object') out.push(...sharedFieldArrays(base.properties, rng, depth + 1));
   out.push(drawMany(el, 50, rng, depth + 1));
+  return out;
+}
+
+/** Values that equality and keying treat specially, for a property shared by several objects. */
+function sharedFieldValues(s: TypeSchema): unknown[] {
+  const b = stripNullish(s);
+  switch (b.kind) {
+    case 'number':
+      return b.integer ? [-0, 0] : [NaN, -0];
+    case 'string':
+      return ['__proto__', '', 'constructor'];
+    case 'bigint':
+      return [0n];
+    case 'union':
+      return b.options.every((o) => o.kind === 'literal') ? b.options.map((o) => (o as { value: unknown }).value).slice(0, 3) : [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Arrays of 1–4 random objects that all share one property value that equality, hashing or
+ * keying treats specially (NaN, -0, '__proto__', '', each literal of a union): dedupe, index
+ * and group-by code meets duplicates of exactly those values.
+ */
+function sharedFieldArrays(props: readonly PropertySchema[], rng: Rng, depth: number): unknown[][] {
+  const out: unknown[][] = [];
+  for (const p of props.slice(0, 6)) {
+    for (const v of sharedFieldValues(p.type)) {
+      const len = rng.int(1, 4);
+      const arr: unknown[] = [];
+      for (let i = 0; i < len; i++) {
+        const o = randomObject(props, rng, depth);
+        defineOwn(o, p.name, v);
+        arr.push(o);
+      }
+      out.push(arr);
+    }
+  }
   return out;
 }
 
@@ -709,7 +808,8 @@ function objectEdges(props: readonly PropertySchema[], rng: Rng, depth: number):
   }
   if (depth < MAX_DEPTH) {
     const lists = props.map((p) => edgeValues(p.type, rng, depth + 1));
-    const k = Math.min(30, Math.max(...lists.map((l) => l.length)));
+    // Long enough that every number edge shows up in every numeric property.
+    const k = Math.min(40, Math.max(...lists.map((l) => l.length)));
     for (let i = 0; i < k; i++) {
       const o: Record<string, unknown> = {};
       props.forEach((p, j) => {
@@ -763,20 +863,130 @@ function randomScalarNumber(rng: Rng, integer: boolean, mode: 'magnitude' | 'mod
 
 export interface VerifyInputOptions {
   seed: number;
-  /** Argument lists wanted (default 120). More are returned when edge coverage needs them. */
+  /**
+   * Argument lists wanted (default 120). Pairwise coverage of the parameters' edge values adds
+   * up to two thirds more (at most 200 lists in all by default); more are returned only when
+   * the edge values alone need them.
+   */
   count?: number;
 }
 
+/** How many elements/characters a value holds (for keeping expensive edge values out of pairwise rows). */
+function bulk(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof Set || v instanceof Map) return v.size;
+  if (ArrayBuffer.isView(v)) return (v as unknown as ArrayLike<unknown>).length;
+  return 0;
+}
+
 /**
- * Adversarial argument lists for differential testing. Every edge value of every parameter
- * appears at least once (edge lists are laid out diagonally across parameters, then once more
- * in a shuffled pairing when room allows), the rest are random combinations in which related
- * parameters are sometimes tied together (a target drawn from the array, an index within its
- * length, a substring of the other string). Trailing optional parameters are sometimes
- * omitted; rest parameters get 0–3 values. Duplicate argument lists are dropped.
+ * The edge indices of one parameter that take part in pairwise coverage: about `m` of them,
+ * two thirds from the front of the (priority-ordered) edge list, the rest spread over the
+ * remainder. Large collections are limited to two (an exponential original would time out on
+ * every pairing), and huge or infinite top-level numbers are left out (a loop to n would);
+ * each of those still appears once on the diagonal.
+ */
+function pairClasses(values: readonly unknown[], m: number, scalar: boolean): number[] {
+  const eligible: number[] = [];
+  let big = 0;
+  values.forEach((v, i) => {
+    if (scalar && typeof v === 'number' && (Math.abs(v) > 1000 || v === Infinity || v === -Infinity)) return;
+    if (bulk(v) > 20) {
+      if (big >= 2) return;
+      big++;
+    }
+    eligible.push(i);
+  });
+  if (eligible.length <= m) return eligible;
+  const head = Math.ceil((m * 2) / 3);
+  const out = eligible.slice(0, head);
+  const rest = eligible.slice(head);
+  const step = rest.length / (m - head);
+  for (let t = 0; t < m - head; t++) out.push(rest[Math.floor(t * step)] as number);
+  return out;
+}
+
+/**
+ * Rows (edge indices per parameter) that cover every pair of classes of two different
+ * parameters, or as many as `budget` rows can: a greedy construction (AETG-like) seeded by an
+ * uncovered pair, each further parameter taking the class that covers most new pairs.
+ * `alreadyCovered` are rows laid out before (the diagonal).
+ */
+function pairwiseRows(classes: readonly number[][], alreadyCovered: readonly number[][], budget: number, rng: Rng): number[][] {
+  const P = classes.length;
+  if (P < 2 || budget <= 0) return [];
+  const L = Math.max(1, ...classes.flatMap((c) => c)) + 1;
+  const key = (i: number, a: number, j: number, b: number): number => (i < j ? ((i * P + j) * L + a) * L + b : ((j * P + i) * L + b) * L + a);
+  const member = classes.map((c) => new Set(c));
+  const covered = new Set<number>();
+  const cover = (row: readonly number[]): void => {
+    for (let i = 0; i < P; i++) {
+      for (let j = i + 1; j < P; j++) {
+        const a = row[i] as number;
+        const b = row[j] as number;
+        if (a >= 0 && b >= 0 && member[i]?.has(a) && member[j]?.has(b)) covered.add(key(i, a, j, b));
+      }
+    }
+  };
+  for (const r of alreadyCovered) cover(r);
+  const uncovered: [number, number, number, number][] = [];
+  for (let i = 0; i < P; i++) {
+    for (let j = i + 1; j < P; j++) {
+      for (const a of classes[i] as number[]) for (const b of classes[j] as number[]) if (!covered.has(key(i, a, j, b))) uncovered.push([i, a, j, b]);
+    }
+  }
+  const rows: number[][] = [];
+  let cursor = 0;
+  const order = rng.shuffle(uncovered);
+  while (rows.length < budget) {
+    while (cursor < order.length && covered.has(key(...(order[cursor] as [number, number, number, number])))) cursor++;
+    if (cursor >= order.length) break;
+    const [i, a, j, b] = order[cursor] as [number, number, number, number];
+    const row = new Array<number>(P).fill(-1);
+    row[i] = a;
+    row[j] = b;
+    for (const q of rng.shuffle(Array.from({ length: P }, (_, x) => x))) {
+      if (row[q] !== -1) continue;
+      const cs = classes[q] as number[];
+      let best = cs[0] ?? 0;
+      let bestGain = -1;
+      const start = rng.int(0, Math.max(0, cs.length - 1));
+      for (let t = 0; t < cs.length; t++) {
+        const c = cs[(start + t) % cs.length] as number;
+        let gain = 0;
+        for (let o = 0; o < P; o++) if (o !== q && (row[o] as number) >= 0 && !covered.has(key(q, c, o, row[o] as number))) gain++;
+        if (gain > bestGain) {
+          bestGain = gain;
+          best = c;
+        }
+      }
+      row[q] = best;
+    }
+    cover(row);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Adversarial argument lists for differential testing, in three parts:
+ * - the diagonal: every edge value of every parameter appears at least once (edge lists laid
+ *   out side by side);
+ * - pairwise rows: for every two parameters, every combination of their leading edge classes
+ *   (empty/single/duplicates/NaN/-0/structured text/...) appears together in some row, as far
+ *   as a budget allows (a greedy covering array, not a product);
+ * - random rows, in which related parameters are tied together: a target drawn from the
+ *   array, a substring of the other string, and integers around the lengths in the row (0, 1,
+ *   a token's or line's length ± 1, the string's or array's length ± 1), which is where
+ *   width/limit/index/count parameters have their boundaries.
+ * Trailing optional parameters are sometimes omitted; rest parameters get 0–3 values.
+ * Duplicate argument lists are dropped. By default at most about 200 lists.
  */
 export function generateVerifyInputs(params: readonly ParamInfo[], opts: VerifyInputOptions): unknown[][] {
   const count = Math.max(1, Math.floor(opts.count ?? 120));
+  const cap = Math.round((count * 5) / 3);
+  const minRandom = Math.ceil(count / 2);
   const rng = createRng(opts.seed);
   if (params.length === 0) return [[]];
   const plans = params.map((p) => planOf(p, inputsAreScalarOnly(params)));
@@ -799,7 +1009,7 @@ export function generateVerifyInputs(params: readonly ParamInfo[], opts: VerifyI
   const lengths = plans.map((p, i) => (p.mixed ? flatUnknown.length : (edgeLists[i] as unknown[]).length));
   const K = Math.max(1, ...lengths);
 
-  const edgeArg = (i: number, k: number, perm: number[] | null): unknown => {
+  const edgeArg = (i: number, k: number): unknown => {
     const plan = plans[i] as Plan;
     if (plan.mixed) {
       const [f, idx] = flatUnknown[k % flatUnknown.length] as [Flavor, number];
@@ -808,27 +1018,74 @@ export function generateVerifyInputs(params: readonly ParamInfo[], opts: VerifyI
       return clone(list[(idx + j) % list.length]);
     }
     const list = edgeLists[i] as unknown[];
-    const at = perm ? (perm[k % perm.length] as number) : k % list.length;
-    return clone(list[at]);
+    return clone(list[k % list.length]);
   };
-  const edgeRow = (k: number, perms: (number[] | null)[] | null): unknown[] => {
-    const row: unknown[] = [];
+  // A length-like integer next to a string or collection also gets virtual edge classes (indices
+  // past its edge list): a boundary of another argument of the same row (see boundaryValue), so
+  // that pairwise coverage pairs every edge string/array with a width/limit/index at its boundaries.
+  const hasCollection = plans.some((p) => !p.scalar && !isScalarSchema(p.schema));
+  const boundaryClasses = plans.map((p) => (hasCollection && p.scalar && !p.param.rest && planIsLengthish(p) ? BOUNDARIES.length : 0));
+  const edgeRow = (ks: readonly number[], variant: number): unknown[] => {
+    const slots: unknown[][] = [];
+    const late: number[] = [];
     plans.forEach((p, i) => {
-      const v = edgeArg(i, k, perms ? (perms[i] ?? null) : null);
-      if (p.param.rest) {
-        // The edge value plus 0–2 random ones (an empty rest list comes up in the random rows).
-        row.push(v);
-        for (let j = 0; j < k % 3; j++) row.push(randomValue(p.schema, rng, 0, p.fnKind));
-      } else row.push(v);
+      const k = ks[i] as number;
+      if (k >= (lengths[i] as number)) {
+        late.push(i);
+        slots.push([]);
+        return;
+      }
+      const v = edgeArg(i, k);
+      // A rest parameter: the edge value plus 0–2 random ones (an empty rest list comes up in the random rows).
+      slots.push(p.param.rest ? [v, ...Array.from({ length: variant % 3 }, () => randomValue(p.schema, rng, 0, p.fnKind))] : [v]);
     });
-    return row;
+    for (const i of late) {
+      const others = slots.filter((s, j) => j !== i && s.length === 1 && isCollectionValue(s[0])).map((s) => s[0]);
+      const kind = BOUNDARIES[(ks[i] as number) - (lengths[i] as number)] ?? 'any';
+      slots[i] = [others.length > 0 ? boundaryValue(rng.pick(others), rng, kind) : 0];
+    }
+    return slots.flat(1);
   };
 
-  for (let k = 0; k < K; k++) add(edgeRow(k, null));
-  if (plans.length > 1 && 2 * K <= 0.7 * count) {
-    const perms = plans.map((p, i) => (p.mixed ? null : rng.shuffle(Array.from({ length: lengths[i] ?? 1 }, (_, j) => j))));
-    const shuffledK = rng.shuffle(Array.from({ length: K }, (_, j) => j));
-    for (const k of shuffledK) add(edgeRow(k, perms));
+  // Once a shorter edge list wraps around, a huge or infinite scalar is not repeated (each
+  // repeat could cost a per-call timeout in a loop to n); a moderate edge stands in.
+  const moderate = plans.map((p, i) =>
+    p.scalar && !p.mixed ? (edgeLists[i] as unknown[]).flatMap((v, j) => (typeof v === 'number' && (Math.abs(v) > 1000 || v === Infinity || v === -Infinity) ? [] : [j])) : null,
+  );
+  const diagonal = Array.from({ length: K }, (_, k) =>
+    lengths.map((len, i) => {
+      const at = k % len;
+      const ok = moderate[i];
+      return k < len || !ok || ok.length === 0 || ok.includes(at) ? at : (ok[k % ok.length] as number);
+    }),
+  );
+  diagonal.forEach((ks, k) => add(edgeRow(ks, k)));
+
+  const pairBudget = Math.max(0, cap - K - minRandom);
+  if (plans.length > 1 && pairBudget > 0) {
+    const edgeValuesOf = (i: number): readonly unknown[] => {
+      if (!(plans[i] as Plan).mixed) return edgeLists[i] as unknown[];
+      const j = mixedIdx.indexOf(i);
+      return flatUnknown.map(([f, idx]) => {
+        const list = flavorEdges.get(f) as unknown[];
+        return list[(idx + j) % list.length];
+      });
+    };
+    const values = plans.map((_, i) => edgeValuesOf(i));
+    // The most classes per parameter such that the largest pair product fits the budget.
+    const classesFor = (m: number): number[][] =>
+      plans.map((p, i) => [
+        ...pairClasses(values[i] as unknown[], m, p.scalar !== null),
+        ...Array.from({ length: boundaryClasses[i] ?? 0 }, (_, t) => (lengths[i] as number) + t),
+      ]);
+    let m = 2;
+    for (let t = 3; t <= K; t++) {
+      const cs = classesFor(t).map((c) => c.length).sort((a, b) => b - a);
+      if ((cs[0] ?? 1) * (cs[1] ?? 1) > pairBudget) break;
+      m = t;
+    }
+    const pairs = pairwiseRows(classesFor(m), diagonal, pairBudget, rng);
+    pairs.forEach((ks, k) => add(edgeRow(ks, k)));
   }
 
   // Where trailing optional parameters start (they can be omitted together).
@@ -839,7 +1096,7 @@ export function generateVerifyInputs(params: readonly ParamInfo[], opts: VerifyI
     else break;
   }
 
-  const total = Math.max(count, rows.length + Math.ceil(count / 4));
+  const total = Math.max(count, rows.length + minRandom);
   let attempts = 0;
   let first = true;
   while (rows.length < total && attempts < total * 6) {
@@ -856,48 +1113,106 @@ export function generateVerifyInputs(params: readonly ParamInfo[], opts: VerifyI
   return rows;
 }
 
+/** Names of numbers that usually count, measure or index something (widths, limits, positions). */
+const LENGTHISH_NAMES = /^(n|k|m|i|j)$|count|size|len|length|limit|index|idx|width|height|max|min|cap|chunk|page|pos|offset|start|end|cols?$|columns|rows|num|depth|times|take|skip|step|indent|pad|places|precision|digits|at$|from|to$/i;
+
+function planIsLengthish(plan: Plan): boolean {
+  const b = stripNullish(plan.schema);
+  return b.kind === 'number' && (!!b.integer || LENGTHISH_NAMES.test(plan.param.name));
+}
+
+/** Kinds of boundaries a length-like integer is drawn around (see boundaryValue). */
+type Boundary = 'column' | 'token' | 'length' | 'any';
+const BOUNDARIES: readonly Boundary[] = ['column', 'token', 'length'];
+
+/**
+ * An integer at a boundary of a string or collection, ± 1. For a string: 'column' is where a
+ * token ends within its line (the width at which the next word just fits, or just doesn't),
+ * 'token' a token's or the longest token's length, 'length' the length of a line or of the
+ * whole text, or 0/1. For a collection: 0, 1, -1, its length ± 1 or half of it.
+ */
+function boundaryValue(src: unknown, rng: Rng, kind: Boundary = 'any'): number {
+  const near = (x: number): number => x + rng.int(-1, 1);
+  if (typeof src !== 'string') {
+    const L = bulk(src);
+    return rng.pick([0, 1, -1, L - 1, L, L + 1, Math.floor(L / 2), L - 1, L, L + 1]);
+  }
+  const k = kind !== 'any' ? kind : rng.pick<Boundary>(['column', 'column', 'token', 'length']);
+  const lines = src.split(/\r?\n/);
+  const line = rng.pick(lines);
+  if (k === 'column') {
+    const ends: number[] = [];
+    const re = /[^\s,;.-]+/g;
+    for (let mt = re.exec(line); mt; mt = re.exec(line)) ends.push(mt.index + mt[0].length);
+    if (ends.length > 0) return near(rng.pick(ends));
+  }
+  if (k === 'column' || k === 'token') {
+    const tokens = src.split(/[\s,;.-]+/).filter((t) => t.length > 0);
+    if (tokens.length > 0) return near(rng.bool(0.7) ? rng.pick(tokens).length : Math.max(...tokens.map((x) => x.length)));
+  }
+  const r = rng.next();
+  if (r < 0.4) return near(line.length);
+  if (r < 0.8) return near(src.length);
+  return rng.int(0, 1);
+}
+
+function isCollectionValue(v: unknown): boolean {
+  return typeof v === 'string' || Array.isArray(v) || v instanceof Set || v instanceof Map || ArrayBuffer.isView(v);
+}
+
+/**
+ * One random argument list. Scalar numbers are drawn last, so that they can be tied to any
+ * string or collection of the row, before or after them.
+ */
 function randomRow(plans: readonly Plan[], rng: Rng): unknown[] {
   const flavor = rng.pick(FLAVORS);
-  const values: unknown[] = [];
-  const row: unknown[] = [];
-  plans.forEach((plan) => {
+  const values: unknown[] = new Array<unknown>(plans.length);
+  const slots: unknown[][] = plans.map(() => []);
+  const scalarLater: number[] = [];
+  plans.forEach((plan, i) => {
     let v: unknown;
     if (plan.mixed) v = randomUnknown(rng.bool(0.9) ? flavor : rng.pick(FLAVORS), rng, 0);
     else if (plan.param.rest) {
       const n = rng.int(0, 3);
       const vs = Array.from({ length: n }, () => randomValue(plan.schema, rng, 0, plan.fnKind));
-      row.push(...vs);
-      values.push(vs);
+      slots[i] = vs;
+      values[i] = vs;
       return;
     } else if (plan.scalar && (plan.schema.kind === 'number' || rng.bool(0.7))) {
-      const base = stripNullish(plan.schema);
-      v = relate(plan.schema, randomScalarNumber(rng, base.kind === 'number' && !!base.integer, plan.scalar), values, rng);
+      scalarLater.push(i);
+      return;
     } else {
       v = rng.bool(0.1) ? clone(rng.pick(edgeValues(plan.schema, rng, 0, plan.fnKind))) : randomValue(plan.schema, rng, 0, plan.fnKind);
-      v = relate(plan.schema, v, values, rng);
+      v = relate(plan.schema, v, values.slice(0, i), rng);
     }
-    values.push(v);
-    row.push(v);
+    values[i] = v;
+    slots[i] = [v];
   });
-  return row;
+  for (const i of scalarLater) {
+    const plan = plans[i] as Plan;
+    const base = stripNullish(plan.schema);
+    const integer = base.kind === 'number' && !!base.integer;
+    let v: unknown = randomScalarNumber(rng, integer, plan.scalar ?? 'moderate');
+    const others = values.filter((x, j) => j !== i && isCollectionValue(x));
+    if (others.length > 0) {
+      const src = rng.pick(others);
+      if (Array.isArray(src) && src.length > 0 && rng.bool(0.3)) {
+        const el: unknown = rng.pick(src);
+        if (typeof el === 'number' && (!integer || Number.isInteger(el))) v = el;
+      } else if (rng.bool(planIsLengthish(plan) ? 0.6 : 0.2)) v = boundaryValue(src, rng);
+    }
+    values[i] = v;
+    slots[i] = [v];
+  }
+  return slots.flat(1);
 }
 
-/** Ties a scalar argument to an earlier collection argument now and then (a target found in the array, an index in range, a substring). */
+/** Ties a string argument to an earlier string or array argument now and then (a substring, an element). */
 function relate(schema: TypeSchema, v: unknown, earlier: readonly unknown[], rng: Rng): unknown {
   const base = stripNullish(schema);
-  if (earlier.length === 0 || (base.kind !== 'number' && base.kind !== 'string')) return v;
-  const src = rng.pick(earlier);
-  if (base.kind === 'number') {
-    if (Array.isArray(src) && src.length > 0) {
-      if (rng.bool(0.3)) {
-        const el: unknown = rng.pick(src);
-        if (typeof el === 'number' && (!base.integer || Number.isInteger(el))) return el;
-      }
-      if (rng.bool(0.2)) return rng.int(-1, src.length);
-    }
-    if (typeof src === 'string' && rng.bool(0.2)) return rng.int(-1, src.length);
-    return v;
-  }
+  const sources = earlier.filter((x) => x !== undefined);
+  if (sources.length === 0 || base.kind !== 'string') return v;
+  const src = rng.pick(sources);
   if (typeof src === 'string' && src.length > 0 && rng.bool(0.3)) {
     const a = rng.int(0, src.length - 1);
     return src.slice(a, rng.int(a, src.length));
@@ -1009,32 +1324,375 @@ export interface BenchInputOptions {
   count: number;
 }
 
-interface BenchCtx {
+/** A value generator for one position of the schema, built once per generateBenchInputs call. */
+type Gen = () => unknown;
+
+/** State shared by the compiled generators of one generateBenchInputs call. */
+interface BenchEnv {
   rng: Rng;
-  /** The collection length for this value, or null for "small". */
-  size: number | null;
   /** The benchmark size (element value ranges scale with it). */
   scale: number;
-  words: string[];
+  /** The argument list being built (ids are unique across it). */
   row: number;
-  /** A running counter for id-like fields (unique across the argument list). */
-  ids: { next: number };
-  /** Number values of earlier arguments' collections (targets are drawn from them). */
-  pool: number[];
-  fnKind: FnMarkerKind;
-  name: string;
+  /** A running counter for id-like fields, reset per argument list. */
+  nextId: number;
+  /** The prefix of string ids in this argument list ('id-<row>-'). */
+  idPrefix: string;
+  vocabs: Map<string, string[]>;
+}
+
+/**
+ * A vocabulary of word-like strings (3–12 letters), built once per call:
+ * - 'ident': keys, identifiers and names (brand, name, key, tag, word, ...) — about size/2
+ *   words, so lookups and group-bys meet many distinct values at every size;
+ * - 'generic': other string fields — about 2·√size words, so grouping by such a field gives
+ *   many groups (32 at size 256, 512 at 65536) and still many duplicates;
+ * - 'keys': the keys of small nested records — 8 words, realistic field-like keys.
+ */
+function vocabulary(env: BenchEnv, kind: 'ident' | 'generic' | 'keys'): string[] {
+  let v = env.vocabs.get(kind);
+  if (v) return v;
+  const n = env.scale;
+  const size = kind === 'ident' ? Math.max(4, Math.floor(n / 2)) : kind === 'generic' ? Math.max(4, Math.round(2 * Math.sqrt(n))) : 8;
+  const rng = env.rng;
+  v = new Array<string>(size);
+  for (let i = 0; i < size; i++) v[i] = word(rng, 3, 12);
+  env.vocabs.set(kind, v);
+  return v;
+}
+
+/** Small realistic vocabularies for categorical fields (a handful of values whatever the size). */
+const CATEGORICAL: readonly [RegExp, readonly string[]][] = [
+  [/status|state/i, ['active', 'inactive', 'pending', 'archived']],
+  [/role/i, ['admin', 'editor', 'viewer', 'guest']],
+  [/type|kind|category|genre|department|level|priority|tier/i, ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']],
+];
+const IDENT_NAMES = /brand|name|key|id$|ids$|tag|word|label|title|code|sku|user|owner|author|customer|vendor|city|country|company|slug|handle|token|term|product|team|host|domain/i;
+
+function compileString(env: BenchEnv, name: string): Gen {
+  const { rng } = env;
+  if (/email/i.test(name)) {
+    const users = vocabulary(env, 'ident');
+    const domains = vocabulary(env, 'generic');
+    return () => `${rng.pick(users)}@${rng.pick(domains)}.com`;
+  }
+  if (/url|href|link/i.test(name)) {
+    const paths = vocabulary(env, 'ident');
+    const domains = vocabulary(env, 'generic');
+    return () => `https://${rng.pick(domains)}.com/${rng.pick(paths)}`;
+  }
+  if (/^id$|Id$|_id$/.test(name)) return () => `${env.idPrefix}${(env.nextId++).toString(36)}`;
+  if (/date/i.test(name)) return () => new Date(rng.int(1.5e12, 1.8e12)).toISOString().slice(0, 10);
+  for (const [re, values] of CATEGORICAL) if (re.test(name)) return () => rng.pick(values);
+  if (/name/i.test(name)) {
+    const names = vocabulary(env, 'ident').map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+    return () => rng.pick(names);
+  }
+  const words = vocabulary(env, IDENT_NAMES.test(name) ? 'ident' : 'generic');
+  return () => rng.pick(words);
+}
+
+const TARGET_NAMES = /^(target|x|value|val|needle|key|item|search|elem|element|el|v)$/i;
+
+function compileNumber(env: BenchEnv, name: string, inCollection: boolean, scale: number): Gen {
+  const { rng } = env;
+  const hi = Math.max(0, scale - 1);
+  if (inCollection || TARGET_NAMES.test(name)) return () => rng.int(0, hi);
+  if (/id$/i.test(name)) return () => env.nextId++;
+  if (/age/i.test(name)) return () => rng.int(0, 99);
+  if (/price|amount|cost|balance|salary|total/i.test(name)) return () => Math.round(rng.next() * 100000) / 100;
+  if (/score|rating|percent/i.test(name)) return () => rng.int(0, 100);
+  if (/year/i.test(name)) return () => rng.int(1950, 2030);
+  if (/lat/i.test(name)) return () => Math.round((rng.next() * 180 - 90) * 1e4) / 1e4;
+  if (/lon|lng/i.test(name)) return () => Math.round((rng.next() * 360 - 180) * 1e4) / 1e4;
+  const top = Math.max(2, Math.min(100, scale));
+  return () => rng.int(1, top);
+}
+
+/**
+ * An array of `n` generated values. Small arrays are built as literals: packed, with exactly
+ * their length as capacity (push would reserve 17 slots for each of millions of small nested
+ * arrays, which triples the memory and the garbage-collection time of nested inputs).
+ */
+function fillArray(n: number, el: Gen): unknown[] {
+  switch (n) {
+    case 0:
+      return [];
+    case 1:
+      return [el()];
+    case 2:
+      return [el(), el()];
+    case 3:
+      return [el(), el(), el()];
+    case 4:
+      return [el(), el(), el(), el()];
+    case 5:
+      return [el(), el(), el(), el(), el()];
+    case 6:
+      return [el(), el(), el(), el(), el(), el()];
+    default: {
+      const out: unknown[] = [];
+      for (let i = 0; i < n; i++) out.push(el());
+      return out;
+    }
+  }
+}
+
+function isCollectionSchema(s: TypeSchema): boolean {
+  return s.kind === 'array' || s.kind === 'set' || s.kind === 'map' || s.kind === 'record' || s.kind === 'typedArray';
+}
+
+/**
+ * The generator of realistic values of `s`. `size` is the length of a collection at this
+ * position (null: small, 1–6); `name` the parameter or property name it is for (values are
+ * chosen by name: ids, prices, categories, ...). Everything that depends only on the schema is
+ * decided here, once, so generating a value is a tight loop without per-element regex tests,
+ * context objects or closures.
+ */
+function compileBench(s: TypeSchema, env: BenchEnv, name: string, size: number | null, inCollection: boolean, fnKind: FnMarkerKind, scale = env.scale): Gen {
+  const { rng } = env;
+  const len = size === null ? () => rng.int(1, 6) : () => size;
+  switch (s.kind) {
+    case 'number':
+      return compileNumber(env, name, inCollection, scale);
+    case 'string':
+      return compileString(env, name);
+    case 'boolean':
+      return () => rng.bool();
+    case 'bigint': {
+      const hi = Math.max(0, scale - 1);
+      return inCollection ? () => BigInt(rng.int(0, hi)) : () => BigInt(rng.int(1, 1000));
+    }
+    case 'null':
+      return () => null;
+    case 'undefined':
+      return () => undefined;
+    case 'literal': {
+      const value = s.value;
+      return () => value;
+    }
+    case 'function':
+      return () => marker(fnKind);
+    case 'date':
+      return () => new Date(rng.int(1.5e12, 1.8e12));
+    case 'typedArray': {
+      const r = TYPED_RANGES[s.name];
+      const Ctor = (globalThis as unknown as Record<string, (new (n: number) => Record<number, number | bigint>) | undefined>)[s.name];
+      const lo = r.float ? 0 : Math.max(r.lo, 0);
+      const hi = Math.min(r.hi, Math.max(1, scale - 1));
+      const name_ = s.name;
+      return () => {
+        const n = len();
+        const vals = new Array<number | bigint>(n);
+        for (let i = 0; i < n; i++) vals[i] = typedValue(name_, rng, lo, hi);
+        if (!Ctor) return vals;
+        const out = new Ctor(n);
+        for (let i = 0; i < n; i++) out[i] = vals[i] as number | bigint;
+        return out;
+      };
+    }
+    case 'union': {
+      if (s.options.every((o) => o.kind === 'literal')) {
+        const values = s.options.map((o) => (o as { value: unknown }).value);
+        return () => rng.pick(values);
+      }
+      const main = s.options.find((o) => o.kind !== 'null' && o.kind !== 'undefined' && o.kind !== 'literal') ?? s.options[0];
+      if (!main) return () => undefined;
+      return compileBench(main, env, name, size, inCollection, fnKind, scale);
+    }
+    case 'tuple': {
+      const gens = s.elements.map((e) => compileBench(stripNullish(e), env, name, stripNullish(e).kind === 'string' ? null : size, inCollection, fnKind, scale));
+      return () => gens.map((g) => g());
+    }
+    case 'array': {
+      const el = compileBench(stripNullish(s.element), env, name, null, true, fnKind, scale);
+      return () => fillArray(len(), el);
+    }
+    case 'set': {
+      const el = compileBench(stripNullish(s.element), env, name, null, true, fnKind, Math.max(scale * 4, 16));
+      return () => {
+        const n = len();
+        const out = new Set<unknown>();
+        for (let tries = 0; out.size < n && tries < n * 4 + 10; tries++) out.add(el());
+        return out;
+      };
+    }
+    case 'map': {
+      const keySchema = stripNullish(s.key);
+      const words = keySchema.kind === 'string' ? vocabulary(env, 'ident') : null;
+      const key = words ? null : compileBench(keySchema, env, name, null, true, fnKind, Math.max(scale * 4, 16));
+      const value = compileBench(stripNullish(s.value), env, name, null, true, fnKind, scale);
+      return () => {
+        const n = len();
+        const out = new Map<unknown, unknown>();
+        for (let i = 0, tries = 0; out.size < n && tries < n * 4 + 10; tries++, i++) {
+          const k = words ? `${rng.pick(words)}${i}` : (key as Gen)();
+          if (!out.has(k)) out.set(k, value());
+        }
+        return out;
+      };
+    }
+    case 'record': {
+      const value = compileBench(stripNullish(s.value), env, name, null, true, fnKind, scale);
+      if (size !== null) {
+        // A sized record: `size` distinct keys.
+        const words = vocabulary(env, 'ident');
+        return () => {
+          const o: Record<string, unknown> = {};
+          for (let i = 0; i < size; i++) defineOwn(o, `${rng.pick(words)}${i}`, value());
+          return o;
+        };
+      }
+      // A small nested record: a few keys of a small key set, in a fixed order, so that the
+      // engine's hidden classes are shared between records (as they are for real data).
+      const keys = vocabulary(env, 'keys');
+      return () => {
+        const o: Record<string, unknown> = {};
+        let any = false;
+        for (const k of keys) {
+          if (rng.next() < 0.4) {
+            o[k] = value();
+            any = true;
+          }
+        }
+        if (!any) o[keys[0] as string] = value();
+        return o;
+      };
+    }
+    case 'object': {
+      const props = s.properties.map((p) => {
+        const ps = stripNullish(p.type);
+        // A top-level object's collection fields carry the size; scalars inside get realistic values by name.
+        const gen = compileBench(ps, env, p.name, isCollectionSchema(ps) ? size : null, false, fnKind, scale);
+        return { name: p.name, optional: p.optional, proto: p.name === '__proto__', gen };
+      });
+      return () => {
+        const o: Record<string, unknown> = {};
+        for (const p of props) {
+          if (p.optional && rng.next() < 0.2) continue;
+          if (p.proto) defineOwn(o, p.name, p.gen());
+          else o[p.name] = p.gen();
+        }
+        return o;
+      };
+    }
+    case 'unknown': {
+      const guess = guessSchemaFromName(name);
+      if (guess && guess.kind !== 'unknown') return compileBench(guess, env, name, size, inCollection, fnKind, scale);
+      if (inCollection) {
+        const hi = Math.max(0, scale - 1);
+        return () => rng.int(0, hi);
+      }
+      return compileBench({ kind: 'array', element: { kind: 'number', integer: true } }, env, name, size, inCollection, fnKind, scale);
+    }
+  }
 }
 
 const NEEDLE_NAMES = /^(needle|pattern|sub|substr|substring|prefix|suffix|sep|separator|delimiter|delim|char|ch|c|search|query|target|word|token)$/i;
+/** Needles that are searched for (not split on or anchored): absent in half the benchmark lists. */
+const SEARCHED_NEEDLE_NAMES = /^(needle|pattern|sub|substr|substring|char|ch|c|search|query|target|word|token)$/i;
+/** Scalars looked up in a collection argument. */
+const SEARCH_NAMES = /^(target|x|value|val|needle|key|item|search|elem|element|el|v|query|word|token|term|id|name|sought|goal|lookup|find)$|[a-z](Id|Key|Name|Value|Target)$/;
+
+/** A scalar parameter searched for in a collection parameter, and where to look. */
+interface SearchPlan {
+  index: number;
+  kind: 'number' | 'string' | 'bigint';
+  collection: number;
+  /** The element property compared with the scalar (arrays of objects), or null for the elements themselves. */
+  prop: string | null;
+  /** Map keys or record keys rather than elements. */
+  keys: boolean;
+}
+
+function searchPlans(params: readonly ParamInfo[]): SearchPlan[] {
+  const schemas = params.map((p) => stripNullish(effectiveSchema(p)));
+  const collection = schemas.findIndex((s, i) => !(params[i] as ParamInfo).rest && isCollectionSchema(s));
+  if (collection < 0) return [];
+  const coll = schemas[collection] as TypeSchema;
+  const plans: SearchPlan[] = [];
+  params.forEach((p, i) => {
+    const s = schemas[i] as TypeSchema;
+    if (p.rest || i === collection || (s.kind !== 'number' && s.kind !== 'string' && s.kind !== 'bigint') || !SEARCH_NAMES.test(p.name)) return;
+    const kind = s.kind;
+    if (coll.kind === 'map' || coll.kind === 'record') {
+      const keyKind = coll.kind === 'record' ? 'string' : stripNullish(coll.key).kind;
+      if (keyKind === kind) plans.push({ index: i, kind, collection, prop: null, keys: true });
+      return;
+    }
+    if (coll.kind === 'typedArray') {
+      if (kind === (TYPED_RANGES[coll.name].big ? 'bigint' : 'number')) plans.push({ index: i, kind, collection, prop: null, keys: false });
+      return;
+    }
+    const el = stripNullish((coll as { element: TypeSchema }).element);
+    if (el.kind === kind) {
+      plans.push({ index: i, kind, collection, prop: null, keys: false });
+      return;
+    }
+    if (el.kind !== 'object') return;
+    const same = el.properties.filter((q) => stripNullish(q.type).kind === kind);
+    const lower = p.name.toLowerCase();
+    const prop =
+      same.find((q) => q.name === p.name) ??
+      same.find((q) => lower.endsWith(q.name.toLowerCase())) ??
+      same.find((q) => /^(id|key|name)$/i.test(q.name)) ??
+      same[0];
+    if (prop) plans.push({ index: i, kind, collection, prop: prop.name, keys: false });
+  });
+  return plans;
+}
+
+/** The values a search plan compares against, in collection order. */
+function searchedValues(plan: SearchPlan, coll: unknown): unknown[] {
+  let items: unknown[];
+  if (coll instanceof Map) items = [...coll.keys()];
+  else if (coll instanceof Set) items = [...coll];
+  else if (Array.isArray(coll)) items = coll;
+  else if (ArrayBuffer.isView(coll)) items = Array.from(coll as unknown as ArrayLike<unknown>);
+  else if (plan.keys && coll && typeof coll === 'object') items = Object.keys(coll);
+  else return [];
+  if (plan.prop !== null) {
+    const prop = plan.prop;
+    items = items.map((o) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[prop] : undefined));
+  }
+  return items.filter((x) => typeof x === plan.kind);
+}
+
+/** A value of the plan's kind that `values` does not contain. */
+function absentValue(kind: SearchPlan['kind'], values: readonly unknown[], env: BenchEnv): unknown {
+  const have = new Set(values);
+  const { rng, scale } = env;
+  if (kind === 'string') {
+    // Generated words never contain 'q' or 'x'.
+    for (;;) {
+      const w = word(rng, 3, 9);
+      const at = rng.int(0, w.length);
+      const v = `${w.slice(0, at)}${rng.pick(['q', 'x'])}${w.slice(at)}`;
+      if (!have.has(v)) return v;
+    }
+  }
+  let v = rng.int(scale, 2 * scale);
+  while (have.has(kind === 'bigint' ? BigInt(v) : v)) v++;
+  return kind === 'bigint' ? BigInt(v) : v;
+}
 
 /**
  * `count` distinct, realistic argument lists at one size. Collections (arrays, strings when
  * no other collection exists, Maps, Sets, records, typed arrays, rest arguments) get `size`
  * entries; numbers inside them are integers in [0, size) so duplicates occur; strings inside
- * them are word-like (3–12 letters) from a vocabulary of about size/2 words. Scalars are
+ * them are word-like (3–12 letters): names, keys and identifiers from a vocabulary of about
+ * size/2 words, categorical fields (status, type, category, role, ...) from a handful of
+ * values, other strings from about 2·√size words (many groups for group-bys). Scalars are
  * moderate. When every parameter is a scalar number (fib(n), isPrime(n)), `size` is the
  * magnitude of the first integer argument, jittered downwards by up to ~10% so that the
  * argument lists differ (e.g. 16 and 15 for size 16).
+ *
+ * Searches: a scalar named like a searched value (target, needle, value, x, key, id, name,
+ * userId, ...) next to a collection is absent from the collection in every other list (even
+ * positions: the worst case, a full scan) and present at a uniformly random position in the
+ * others (the first occurrence of an element drawn from a random index), so early-exit
+ * searches do not look faster than they are. A searched needle in a sized string (needle,
+ * pattern, substring, ...) likewise: absent, or a substring at a random position.
  */
 export function generateBenchInputs(params: readonly ParamInfo[], size: number, opts: BenchInputOptions): unknown[][] {
   const count = Math.max(1, Math.floor(opts.count));
@@ -1042,8 +1700,20 @@ export function generateBenchInputs(params: readonly ParamInfo[], size: number, 
   const rng = createRng((opts.seed ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
   if (params.length === 0) return Array.from({ length: count }, () => []);
   const role = sizeRole(params);
-  const vocab = Array.from({ length: Math.max(4, Math.floor(n / 2)) }, () => word(rng, 3, 12));
+  const env: BenchEnv = { rng, scale: Math.max(1, n), row: 0, nextId: 0, idPrefix: 'id-0-', vocabs: new Map() };
+  const vocab = vocabulary(env, 'ident');
   const stringsSized = role.kind === 'collections' && isStringish(effectiveSchema(params[role.first] as ParamInfo));
+  const searches = role.kind === 'collections' ? searchPlans(params) : [];
+  const searched = new Set(searches.map((s) => s.index));
+  const sized = role.kind === 'collections' ? n : null;
+  const gens: (Gen | null)[] = params.map((p, i) => {
+    if (role.kind === 'magnitude' && i === role.index) return null;
+    const fnKind = functionKind(p);
+    if (p.rest) return compileBench(stripNullish(restElement(p)), env, p.name, null, role.kind === 'collections', fnKind);
+    const s = stripNullish(effectiveSchema(p));
+    if (s.kind === 'string') return null;
+    return compileBench(s, env, p.name, sized, false, fnKind);
+  });
 
   const rows: unknown[][] = [];
   const seen = new Set<string>();
@@ -1052,41 +1722,60 @@ export function generateBenchInputs(params: readonly ParamInfo[], size: number, 
   while (rows.length < count && attempts < count * 4) {
     attempts++;
     const r = rows.length;
+    const absent = r % 2 === 0;
+    env.row = r;
+    env.nextId = 0;
+    env.idPrefix = `id-${r.toString(36)}-`;
     const row: unknown[] = [];
     let firstString: string | null = null;
-    const ids = { next: 0 };
-    const pool: number[] = [];
     params.forEach((p, i) => {
-      const ctx: BenchCtx = { rng, size: null, scale: Math.max(1, n), words: vocab, row: r, ids, pool, fnKind: functionKind(p), name: p.name };
       if (role.kind === 'magnitude' && i === role.index) {
-        const m = Math.max(0, n - (attempts - 1) % spread);
+        const m = Math.max(0, n - ((attempts - 1) % spread));
         row.push(stripNullish(effectiveSchema(p)).kind === 'bigint' ? BigInt(m) : m);
         return;
       }
+      const gen = gens[i];
       if (p.rest) {
-        const el = restElement(p);
         const len = role.kind === 'collections' ? n : rng.int(0, 3);
-        for (let j = 0; j < len; j++) row.push(benchValue(stripNullish(el), ctx, role.kind === 'collections'));
+        for (let j = 0; j < len; j++) row.push((gen as Gen)());
         return;
       }
-      const s = stripNullish(effectiveSchema(p));
-      if (s.kind === 'string') {
-        let v: string;
-        if (stringsSized && (firstString === null || !NEEDLE_NAMES.test(p.name))) v = text(rng, n, vocab);
-        else if (firstString !== null && firstString.length > 0 && rng.bool(0.6)) {
-          const len = Math.min(firstString.length, rng.int(1, Math.max(1, Math.min(12, Math.floor(firstString.length / 4) || 1))));
+      if (gen) {
+        row.push(gen());
+        return;
+      }
+      // A top-level string.
+      let v: string;
+      if (searched.has(i)) {
+        // Replaced below by a value absent from / present in the collection.
+        row.push(rng.pick(vocab));
+        return;
+      }
+      if (stringsSized && (firstString === null || !NEEDLE_NAMES.test(p.name))) v = text(rng, n, vocab);
+      else if (firstString !== null && firstString.length > 0 && SEARCHED_NEEDLE_NAMES.test(p.name)) {
+        const len = /^(char|ch|c)$/i.test(p.name) ? 1 : Math.min(firstString.length, rng.int(1, Math.max(1, Math.min(12, Math.floor(firstString.length / 4) || 1))));
+        if (absent) {
+          const hay = firstString;
+          v = absentValue('string', [], env) as string;
+          if (len === 1) v = rng.pick(['q', 'x', 'Q', 'X', '#']);
+          for (let k = 0; hay.includes(v) && k < 50; k++) v = `${v}${rng.pick(['q', 'x'])}`;
+        } else {
           const a = rng.int(0, firstString.length - len);
           v = firstString.slice(a, a + len);
-        } else v = NEEDLE_NAMES.test(p.name) ? rng.pick(vocab).slice(0, rng.int(1, 4)) : rng.pick(vocab);
-        if (firstString === null) firstString = v;
-        row.push(v);
-        return;
-      }
-      ctx.size = role.kind === 'collections' ? n : null;
-      const v = benchValue(s, ctx);
-      if (Array.isArray(v) && pool.length === 0) for (const x of v) if (typeof x === 'number') pool.push(x);
+        }
+      } else if (firstString !== null && firstString.length > 0 && rng.bool(0.6)) {
+        const len = Math.min(firstString.length, rng.int(1, Math.max(1, Math.min(12, Math.floor(firstString.length / 4) || 1))));
+        const a = rng.int(0, firstString.length - len);
+        v = firstString.slice(a, a + len);
+      } else v = NEEDLE_NAMES.test(p.name) ? rng.pick(vocab).slice(0, rng.int(1, 4)) : rng.pick(vocab);
+      if (firstString === null) firstString = v;
       row.push(v);
     });
+    for (const plan of searches) {
+      const values = searchedValues(plan, row[plan.collection]);
+      if (values.length === 0) continue;
+      row[plan.index] = absent ? absentValue(plan.kind, values, env) : values[rng.int(0, values.length - 1)];
+    }
     const k = keyOf(row, { left: 4096 });
     if (seen.has(k) && attempts < count * 4) continue;
     seen.add(k);
@@ -1107,117 +1796,4 @@ function text(rng: Rng, len: number, vocab: readonly string[]): string {
     total += w.length + 1;
   }
   return parts.join(' ').slice(0, len);
-}
-
-function benchNumber(ctx: BenchCtx, integer: boolean, inCollection: boolean): number {
-  const { rng } = ctx;
-  const name = ctx.name;
-  if (inCollection) return rng.int(0, ctx.scale - 1);
-  // A value looked up in a collection: found about half the time.
-  if (/^(target|x|value|val|needle|key|item|search|elem|element|el|v)$/i.test(name)) {
-    return ctx.pool.length > 0 && rng.bool(0.5) ? rng.pick(ctx.pool) : rng.int(0, ctx.scale - 1);
-  }
-  if (/id$/i.test(name)) return ctx.ids.next++;
-  if (/age/i.test(name)) return rng.int(0, 99);
-  if (/price|amount|cost|balance|salary|total/i.test(name)) return Math.round(rng.next() * 100000) / 100;
-  if (/score|rating|percent/i.test(name)) return rng.int(0, 100);
-  if (/year/i.test(name)) return rng.int(1950, 2030);
-  if (/lat/i.test(name)) return Math.round((rng.next() * 180 - 90) * 1e4) / 1e4;
-  if (/lon|lng/i.test(name)) return Math.round((rng.next() * 360 - 180) * 1e4) / 1e4;
-  return rng.int(1, Math.max(2, Math.min(100, ctx.scale)));
-}
-
-function benchString(ctx: BenchCtx): string {
-  const { rng, name } = ctx;
-  if (/email/i.test(name)) return `${rng.pick(ctx.words)}@${word(rng, 4, 8)}.com`;
-  if (/url|href|link/i.test(name)) return `https://${word(rng, 4, 8)}.com/${rng.pick(ctx.words)}`;
-  if (/^id$|Id$|_id$/.test(name)) return `id-${ctx.row.toString(36)}-${(ctx.ids.next++).toString(36)}`;
-  if (/status|type|kind|category|role|state/i.test(name)) return rng.pick(['active', 'inactive', 'pending', 'archived']);
-  if (/name/i.test(name)) {
-    const w = rng.pick(ctx.words);
-    return w.charAt(0).toUpperCase() + w.slice(1);
-  }
-  if (/date/i.test(name)) return new Date(rng.int(1.5e12, 1.8e12)).toISOString().slice(0, 10);
-  return rng.pick(ctx.words);
-}
-
-/** A realistic value; `ctx.size` is the length for a collection at this position (null: small). */
-function benchValue(s: TypeSchema, ctx: BenchCtx, inCollection = false): unknown {
-  const { rng } = ctx;
-  const len = ctx.size ?? rng.int(1, 6);
-  const smallCtx: BenchCtx = ctx.size === null ? ctx : { ...ctx, size: null };
-  switch (s.kind) {
-    case 'number':
-      return benchNumber(ctx, !!s.integer, inCollection);
-    case 'string':
-      return benchString(ctx);
-    case 'boolean':
-      return rng.bool();
-    case 'bigint':
-      return BigInt(inCollection ? rng.int(0, ctx.scale - 1) : rng.int(1, 1000));
-    case 'null':
-      return null;
-    case 'undefined':
-      return undefined;
-    case 'literal':
-      return s.value;
-    case 'function':
-      return marker(ctx.fnKind);
-    case 'date':
-      return new Date(rng.int(1.5e12, 1.8e12));
-    case 'typedArray': {
-      const r = TYPED_RANGES[s.name];
-      return makeTyped(
-        s.name,
-        Array.from({ length: len }, () => typedValue(s.name, rng, r.float ? 0 : Math.max(r.lo, 0), Math.min(r.hi, Math.max(1, ctx.scale - 1)))),
-      );
-    }
-    case 'union': {
-      const main = s.options.find((o) => o.kind !== 'null' && o.kind !== 'undefined' && o.kind !== 'literal') ?? s.options[0];
-      if (!main) return undefined;
-      if (s.options.every((o) => o.kind === 'literal')) return (rng.pick(s.options) as { value: unknown }).value;
-      return benchValue(main, ctx, inCollection);
-    }
-    case 'tuple':
-      return s.elements.map((e) => benchValue(stripNullish(e), { ...ctx, size: stripNullish(e).kind === 'string' ? null : ctx.size }, inCollection));
-    case 'array':
-      return Array.from({ length: len }, () => benchValue(stripNullish(s.element), smallCtx, true));
-    case 'set': {
-      const out = new Set<unknown>();
-      for (let tries = 0; out.size < len && tries < len * 4 + 10; tries++) out.add(benchValue(stripNullish(s.element), { ...smallCtx, scale: Math.max(ctx.scale * 4, 16) }, true));
-      return out;
-    }
-    case 'map': {
-      const out = new Map<unknown, unknown>();
-      const key = stripNullish(s.key);
-      for (let i = 0, tries = 0; out.size < len && tries < len * 4 + 10; tries++, i++) {
-        const k = key.kind === 'string' ? `${rng.pick(ctx.words)}${i}` : benchValue(key, { ...smallCtx, scale: Math.max(ctx.scale * 4, 16) }, true);
-        if (!out.has(k)) out.set(k, benchValue(stripNullish(s.value), smallCtx, true));
-      }
-      return out;
-    }
-    case 'record': {
-      const o: Record<string, unknown> = {};
-      for (let i = 0; i < len; i++) defineOwn(o, `${rng.pick(ctx.words)}${i}`, benchValue(stripNullish(s.value), smallCtx, true));
-      return o;
-    }
-    case 'object': {
-      const o: Record<string, unknown> = {};
-      for (const p of s.properties) {
-        if (p.optional && rng.bool(0.2)) continue;
-        const ps = stripNullish(p.type);
-        const collection = ps.kind === 'array' || ps.kind === 'set' || ps.kind === 'map' || ps.kind === 'record' || ps.kind === 'typedArray';
-        // A top-level object's collection fields carry the size; scalars inside get realistic values by name.
-        const sub = ctx.name === p.name && ctx.size === (collection ? ctx.size : null) ? ctx : { ...ctx, name: p.name, size: collection ? ctx.size : null };
-        defineOwn(o, p.name, benchValue(ps, sub, false));
-      }
-      return o;
-    }
-    case 'unknown': {
-      const guess = guessSchemaFromName(ctx.name);
-      if (guess && guess.kind !== 'unknown') return benchValue(guess, ctx, inCollection);
-      if (inCollection) return rng.int(0, ctx.scale - 1);
-      return benchValue({ kind: 'array', element: { kind: 'number', integer: true } }, ctx, inCollection);
-    }
-  }
 }

@@ -242,3 +242,213 @@ void test('size meaning and ladder', () => {
   const mag = sizeLadder([P('n', NUM)]);
   assert.ok((mag[0] as number) < (ladder[0] as number));
 });
+
+// ---------------------------------------------------------------------------------------------
+// Structured text, length-related integers, pairwise coverage
+// ---------------------------------------------------------------------------------------------
+
+/** Greedy word wrap (words separated by single spaces; a word may contain '\n'). */
+function wrapReference(text: string, width: number): string {
+  let out = '';
+  for (const w of text.split(' ')) {
+    const last = out.split('\n').pop() ?? '';
+    out += last.length === 0 ? w : last.length + 1 + w.length <= width ? ` ${w}` : `\n${w}`;
+  }
+  return out;
+}
+
+/** A plausible "fast" wrap that forgets that a word can contain a newline. */
+function wrapForgetsNewlines(text: string, width: number): string {
+  let out = '';
+  let lineLen = 0;
+  for (const w of text.split(' ')) {
+    if (lineLen === 0) {
+      out += w;
+      lineLen = w.length;
+    } else if (lineLen + 1 + w.length <= width) {
+      out += ` ${w}`;
+      lineLen += 1 + w.length;
+    } else {
+      out += `\n${w}`;
+      lineLen = w.length;
+    }
+  }
+  return out;
+}
+
+void test('verify strings include structured text: words of all lengths, separators, newlines inside words', () => {
+  const strs = firstArgs(generateVerifyInputs([P('text', STR), P('width', NUM)], { seed: 11 })) as string[];
+  assert.ok(strs.every((s) => typeof s === 'string'));
+  const tokens = (s: string) => s.split(/[\s,;.-]+/).filter(Boolean);
+  assert.ok(strs.some((s) => /\S\n\S/.test(s) && / \S/.test(s.slice(s.indexOf('\n')))), 'a newline inside a space-separated word, more words after it');
+  assert.ok(strs.some((s) => s.includes('\t')), 'tabs');
+  assert.ok(strs.some((s) => s.includes('\r\n')), 'CRLF');
+  assert.ok(strs.some((s) => s.includes('  ')), 'double spaces (empty tokens)');
+  assert.ok(strs.some((s) => /^[ \n\t,;.-]\S/.test(s)), 'a leading separator');
+  assert.ok(strs.some((s) => /\S[ \n\t,;.-]$/.test(s)), 'a trailing separator');
+  assert.ok(strs.some((s) => /[,;]/.test(s) && tokens(s).length >= 3), 'punctuation separators');
+  assert.ok(strs.some((s) => tokens(s).some((t) => t.length > 12)), 'words longer than typical widths');
+  assert.ok(strs.some((s) => tokens(s).length >= 3 && tokens(s).some((t) => t.length === 1)), 'one-letter words in text');
+  assert.ok(strs.some((s) => tokens(s).some((t) => /^\d+$/.test(t)) && tokens(s).some((t) => /^[A-Z]/.test(t))), 'digits and capitals');
+  assert.ok(strs.some((s) => /[^\u0020-\u007e\s]/.test(s) && tokens(s).length >= 3), 'Unicode words in text');
+  assert.ok(strs.some((s) => tokens(s).length >= 4 && new Set(tokens(s)).size < tokens(s).length), 'repeated words');
+});
+
+void test('integers next to a string are drawn around its token, line and total lengths', () => {
+  const rows = generateVerifyInputs([P('text', STR), P('width', NUM)], { seed: 12 });
+  const related = rows.filter(([s, w]) => {
+    if (typeof s !== 'string' || typeof w !== 'number' || s.length < 5) return false;
+    const lens = [s.length, ...s.split(/[\s,;.-]+/).map((t) => t.length), ...s.split('\n').map((l) => l.length)];
+    return lens.some((l) => Math.abs(l - w) <= 1) && w > 1;
+  });
+  assert.ok(related.length >= 20, `${related.length} widths at a boundary of the text`);
+  // The same for an integer next to an array: around its length.
+  const arrRows = generateVerifyInputs([P('xs', numArr), P('k', { kind: 'number', integer: true })], { seed: 12 });
+  const near = arrRows.filter(([xs, k]) => Array.isArray(xs) && xs.length > 3 && typeof k === 'number' && Math.abs(xs.length - k) <= 1);
+  assert.ok(near.length >= 5, `${near.length} indices around the array length`);
+  // The integer may come first.
+  const first = generateVerifyInputs([P('count', { kind: 'number', integer: true }), P('xs', numArr)], { seed: 12 });
+  assert.ok(first.filter(([k, xs]) => Array.isArray(xs) && xs.length > 3 && k === xs.length).length >= 3);
+});
+
+void test('a wrap that forgets newlines inside words is caught for every seed', () => {
+  const params = [P('text', STR), P('width', NUM)];
+  for (let seed = 1; seed <= 25; seed++) {
+    const rows = generateVerifyInputs(params, { seed });
+    const caught = rows.filter(([t, w]) => wrapReference(t as string, w as number) !== wrapForgetsNewlines(t as string, w as number));
+    assert.ok(caught.length > 0, `seed ${seed}: not caught in ${rows.length} lists`);
+  }
+});
+
+void test('pairwise coverage: leading edge classes of every two parameters meet; the total stays bounded', () => {
+  const rows = generateVerifyInputs([P('x', NUM), P('s', STR), P('flag', { kind: 'boolean' })], { seed: 13 });
+  for (const x of [0, -0, 1, -1, NaN, 0.5]) {
+    for (const s of ['', 'a', ' ', '__proto__']) assert.ok(rows.some((r) => Object.is(r[0], x) && r[1] === s), `(${String(x)}, ${JSON.stringify(s)})`);
+    for (const b of [true, false]) assert.ok(rows.some((r) => Object.is(r[0], x) && r[2] === b), `(${String(x)}, ${b})`);
+  }
+  // Edge arrays meet edge sets: NaN in both.
+  const sets = generateVerifyInputs([P('ids', numArr), P('allowed', { kind: 'set', element: NUM })], { seed: 13 });
+  assert.ok(sets.some(([a, s]) => Array.isArray(a) && a.some((x) => Number.isNaN(x)) && s instanceof Set && [...s].some((x) => Number.isNaN(x))));
+  const obj: TypeSchema = { kind: 'object', properties: [{ name: 'id', type: NUM, optional: false }, { name: 'name', type: STR, optional: true }] };
+  for (const params of [
+    [P('x', NUM)],
+    [P('text', STR), P('width', NUM)],
+    [P('a', NUM), P('b', STR), P('c', { kind: 'boolean' }), P('d', numArr)],
+    [P('xs', numArr), P('k', { kind: 'number', integer: true }), P('s', STR), P('t', STR), P('u', NUM), P('o', obj)],
+    [P('a', { kind: 'unknown' }), P('b', { kind: 'unknown' })],
+    [P('m', { kind: 'map', key: STR, value: NUM }), P('xs', { kind: 'array', element: obj })],
+  ]) {
+    const n = generateVerifyInputs(params, { seed: 14 }).length;
+    assert.ok(n >= 90 && n <= 210, `${params.map((p) => p.name).join(',')}: ${n} lists`);
+  }
+});
+
+void test('pairwise rows keep huge and infinite scalars out (a loop to n would time out on each)', () => {
+  const rows = generateVerifyInputs([P('s', STR), P('n', { kind: 'number', integer: true })], { seed: 15 });
+  const huge = rows.filter((r) => typeof r[1] === 'number' && Math.abs(r[1]) > 1e6).length;
+  assert.ok(huge <= 8, `${huge} huge n`);
+});
+
+void test('arrays of objects: several objects share an id that equality treats specially', () => {
+  const item: TypeSchema = { kind: 'object', properties: [{ name: 'id', type: NUM, optional: false }, { name: 'name', type: STR, optional: false }, { name: 'status', type: { kind: 'union', options: [{ kind: 'literal', value: 'paid' }, { kind: 'literal', value: 'open' }] }, optional: false }] };
+  const arrs = firstArgs(generateVerifyInputs([P('items', { kind: 'array', element: item })], { seed: 16 })) as Record<string, unknown>[][];
+  const sharing = (pred: (v: unknown) => boolean) => arrs.some((a) => a.length >= 2 && a.every((o) => pred(o.id)));
+  assert.ok(sharing((v) => Number.isNaN(v)), 'all ids NaN');
+  assert.ok(sharing((v) => Object.is(v, -0)), 'all ids -0');
+  assert.ok(arrs.some((a) => a.length >= 2 && a.every((o) => o.name === '__proto__')), "all names '__proto__'");
+  assert.ok(arrs.some((a) => a.length >= 1 && a.every((o) => o.status === 'paid')), "all status 'paid'");
+  assert.ok(arrs.some((a) => a.length === 1 && Object.is(a[0]?.id, -0)), 'a single object with id -0 (diagonal reaches every number edge)');
+});
+
+// ---------------------------------------------------------------------------------------------
+// Benchmark inputs: speed, vocabularies, searches
+// ---------------------------------------------------------------------------------------------
+
+const NESTED: TypeSchema = {
+  kind: 'array',
+  element: {
+    kind: 'object',
+    properties: [
+      { name: 'id', type: STR, optional: false },
+      { name: 'name', type: STR, optional: false },
+      { name: 'category', type: STR, optional: false },
+      { name: 'price', type: NUM, optional: false },
+      { name: 'tags', type: { kind: 'array', element: STR }, optional: false },
+      { name: 'meta', type: { kind: 'record', value: numArr }, optional: true },
+      { name: 'owner', type: { kind: 'object', properties: [{ name: 'name', type: STR, optional: false }, { name: 'scores', type: numArr, optional: false }] }, optional: false },
+    ],
+  },
+};
+
+function bestMs(f: () => void, reps = 2): number {
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+void test('bench inputs: nested object arrays are generated fast and in linear time', () => {
+  const params = [P('items', NESTED)];
+  generateBenchInputs(params, 1024, { seed: 1, count: 2 }); // warm up
+  const big = bestMs(() => {
+    const rows = generateBenchInputs(params, 16384, { seed: 1, count: 4 });
+    assert.equal((rows[0]?.[0] as unknown[]).length, 16384);
+  });
+  // Generous: about 0.3 s on a quiet machine (it took several seconds before compiled generators).
+  assert.ok(big < 2000, `4 lists of 16384 nested objects took ${big.toFixed(0)} ms`);
+  const small = bestMs(() => generateBenchInputs(params, 2048, { seed: 2, count: 4 }), 3);
+  const perElementRatio = big / 16384 / (small / 2048);
+  assert.ok(perElementRatio < 4, `cost per element grew ${perElementRatio.toFixed(2)}x from 2048 to 16384 elements`);
+  const o = (generateBenchInputs(params, 64, { seed: 3, count: 1 })[0]?.[0] as Record<string, unknown>[])[0] as Record<string, unknown>;
+  assert.equal(typeof o.id, 'string');
+  assert.ok(Array.isArray(o.tags) && (o.tags as unknown[]).length >= 1 && (o.tags as unknown[]).length <= 6);
+  assert.ok(typeof o.owner === 'object' && Array.isArray((o.owner as Record<string, unknown>).scores));
+});
+
+void test('bench inputs: categorical fields stay small, names and keys scale with size, other strings ~sqrt(size)', () => {
+  const S = (name: string) => ({ name, type: STR, optional: false });
+  const prod: TypeSchema = { kind: 'array', element: { kind: 'object', properties: [S('brand'), S('status'), S('category'), S('color'), S('name')] } };
+  const distinct = (n: number) => {
+    const xs = generateBenchInputs([P('products', prod)], n, { seed: 5, count: 1 })[0]?.[0] as Record<string, string>[];
+    return (k: string) => new Set(xs.map((x) => x[k])).size;
+  };
+  const small = distinct(256);
+  const large = distinct(16384);
+  assert.ok(large('status') <= 8 && large('category') <= 8, 'categorical fields keep a small vocabulary');
+  assert.ok(large('brand') >= 16384 / 8, `brand: ${large('brand')} values`);
+  assert.ok(large('name') >= 16384 / 8, `name: ${large('name')} values`);
+  assert.ok(large('brand') > 8 * small('brand'));
+  // Generic strings: many groups, growing like the square root of the size.
+  assert.ok(large('color') >= 128 && large('color') <= 1024, `color: ${large('color')} values at 16384`);
+  assert.ok(small('color') >= 16 && small('color') <= 64, `color: ${small('color')} values at 256`);
+});
+
+void test('bench inputs: searched scalars are absent in half the lists and elsewhere at a random position', () => {
+  const n = 4096;
+  const positions = (rows: unknown[][], find: (row: unknown[]) => number) => rows.map(find);
+  const check = (found: number[], what: string) => {
+    const absent = found.filter((i, r) => r % 2 === 0 && i === -1).length;
+    assert.equal(absent, found.length / 2, `${what}: absent in every other list (${found.join(' ')})`);
+    const present = found.filter((_, r) => r % 2 === 1);
+    assert.ok(present.every((i) => i >= 0), `${what}: present in the others`);
+    const mean = present.reduce((a, b) => a + b, 0) / present.length;
+    assert.ok(mean > n / 8, `${what}: found late enough on average (${mean.toFixed(0)})`);
+  };
+  const nums = generateBenchInputs([P('nums', numArr), P('target', NUM)], n, { seed: 6, count: 16 });
+  check(positions(nums, (r) => (r[0] as number[]).indexOf(r[1] as number)), 'number target');
+  const user: TypeSchema = { kind: 'array', element: { kind: 'object', properties: [{ name: 'id', type: STR, optional: false }, { name: 'name', type: STR, optional: false }] } };
+  const users = generateBenchInputs([P('users', user), P('userId', STR)], n, { seed: 6, count: 16 });
+  check(positions(users, (r) => (r[0] as { id: string }[]).findIndex((u) => u.id === r[1])), 'id in objects');
+  // The scalar may come first.
+  const first = generateBenchInputs([P('x', NUM), P('xs', numArr)], n, { seed: 6, count: 16 });
+  check(positions(first, (r) => (r[1] as number[]).indexOf(r[0] as number)), 'x before xs');
+  const text = generateBenchInputs([P('text', STR), P('needle', STR)], n, { seed: 6, count: 16 });
+  const idx = text.map((r) => (r[0] as string).indexOf(r[1] as string));
+  assert.ok(idx.every((i, r) => (r % 2 === 0 ? i === -1 : i >= 0)), idx.join(' '));
+  // A scalar that is not searched for keeps its ordinary values.
+  const k = generateBenchInputs([P('xs', numArr), P('k', { kind: 'number', integer: true })], n, { seed: 6, count: 4 });
+  assert.ok(k.every((r) => typeof r[1] === 'number' && (r[1] as number) <= 100));
+});
