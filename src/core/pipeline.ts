@@ -51,9 +51,9 @@ export const DEFAULTS = {
   frozenNowMs: Date.UTC(2024, 0, 15, 12, 0, 0),
 } as const;
 
-const SCREEN_TIMING: BenchTiming = { warmupMs: 40, timeMs: 90, minSampleNs: 200_000, maxCalls: 20_000 };
-const CONFIRM_TIMING: BenchTiming = { warmupMs: 80, timeMs: 150, minSampleNs: 200_000, maxCalls: 40_000 };
-const PROBE_TIMING: BenchTiming = { warmupMs: 5, timeMs: 25, minSampleNs: 100_000, maxCalls: 2_000 };
+export const SCREEN_TIMING: BenchTiming = { warmupMs: 40, timeMs: 90, minSampleNs: 200_000, maxCalls: 20_000 };
+export const CONFIRM_TIMING: BenchTiming = { warmupMs: 80, timeMs: 150, minSampleNs: 200_000, maxCalls: 40_000 };
+export const PROBE_TIMING: BenchTiming = { warmupMs: 5, timeMs: 25, minSampleNs: 100_000, maxCalls: 2_000 };
 
 interface Working {
   report: CandidateReport;
