@@ -220,8 +220,12 @@ export function describeDifference(
   const expected = valueAspect ? renderEncoded(diff.expected) : renderOutcome(e);
   const actual = diff.actual && valueAspect ? renderEncoded(diff.actual) : renderOutcome(a);
   const where = diff.path ? ` at ${diff.path}` : '';
+  // 'return value', 'thrown error', 'argument 2 after the call' name a part; other aspects
+  // ('threw instead of returning', ...) say what happened.
+  const part = valueAspect || diff.aspect === 'thrown error';
+  const what = part ? `Differs from the original in the ${diff.aspect}${where}` : `Differs from the original: it ${diff.aspect}${where}`;
   return {
-    reason: `Differs from the original in the ${diff.aspect}${where} for input ${input}${label}: expected ${expected}, got ${actual}.`,
+    reason: `${what} for input ${input}${label}: expected ${expected}, got ${actual}.`,
     counterexample: { input, expected, actual, aspect: diff.aspect + label },
   };
 }

@@ -395,7 +395,7 @@ export class OpenAICandidateSource implements CandidateSource {
     if (err instanceof OpenAI.APIUserAbortError) return new CancelledError();
     if (err instanceof OpenAI.APIConnectionError) {
       const code = errorCode(err);
-      return new LlmError(`Could not connect to ${opts.baseURL}: ${code ?? this.scrub(oneLine(err))}.`, null, cause);
+      return new LlmError(`Could not connect to ${opts.baseURL}: ${(code ?? this.scrub(oneLine(err))).replace(/\.+$/, '')}.`, null, cause);
     }
     if (err instanceof OpenAI.APIError) {
       const status = typeof err.status === 'number' ? err.status : null;
