@@ -41,10 +41,10 @@ export const DEFAULTS = {
   /** Per-call time above which a size is too large to benchmark, in ns. */
   maxCallNs: 5e6,
   screenRounds: 4,
-  /** Confirmation rounds when no benchmark budget is given. */
+  /** Most confirmation rounds when no benchmark budget is given. */
   confirmRounds: 12,
-  /** Bounds on confirmation rounds derived from a benchmark budget. */
-  minConfirmRounds: 8,
+  /** Bounds on confirmation rounds (a budget may raise the most up to maxConfirmRounds). */
+  minConfirmRounds: 6,
   maxConfirmRounds: 40,
   /** Candidates confirmed at most (the most promising after screening). */
   maxConfirm: 3,
@@ -644,7 +644,7 @@ async function benchmarkSurvivors(
   const origFail = screen.failures.get('original');
   if (origFail) throw new SandboxError(`The original could not be benchmarked: ${origFail}`);
 
-  const promising: { w: Working; est: number }[] = [];
+  const promising: { w: Working; est: number; sd: number }[] = [];
   for (const w of survivors) {
     const key = w.report.id;
     const fail = screen.failures.get(key);
@@ -692,7 +692,10 @@ async function benchmarkSurvivors(
       finish(w, 'error', 'It could not be benchmarked.');
       continue;
     }
-    promising.push({ w, est: head.speedup.estimate });
+    const logs = pairedRounds(screen, 'original', key, head.size).map((x) => Math.log(x.originalNs / x.candidateNs));
+    const mean = logs.reduce((a, b) => a + b, 0) / Math.max(1, logs.length);
+    const sd = logs.length > 1 ? Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1)) : Number.POSITIVE_INFINITY;
+    promising.push({ w, est: head.speedup.estimate, sd });
   }
 
   // Confirmation: only the most promising, on fresh rounds; the verdict rests on those alone.
@@ -714,10 +717,11 @@ async function benchmarkSurvivors(
   for (const [k, p] of toConfirm.entries()) {
     const w = p.w;
     const arms = noise.attempted ? 2 : 3;
-    const confirmRounds =
+    const most =
       benchBudgetMs === undefined
         ? DEFAULTS.confirmRounds
         : Math.max(DEFAULTS.minConfirmRounds, Math.min(DEFAULTS.maxConfirmRounds, Math.floor(benchBudgetMs / (arms * perProcessMs))));
+    const confirmRounds = Math.max(DEFAULTS.minConfirmRounds, Math.min(most, plannedRounds(p.est, p.sd, minSpeedup)));
     stage('confirming', `Confirming ${w.report.id} on ${confirmRounds} fresh rounds at ${sizeMeaning} ${headline.size}`, k + 1, toConfirm.length);
     // The run's first confirmation also runs the A/A arm: the original against a byte-identical copy.
     const calibrate = !noise.attempted;
@@ -776,6 +780,19 @@ async function benchmarkSurvivors(
     );
     finish(w, d.verdict, reason, { speedup: interval, sizes: rows, headlineSize: headline.size });
   }
+}
+
+/**
+ * Confirmation rounds planned from the screening pilot (a two-stage design: the confirmation
+ * data are fresh, so sizing them from the pilot does not bias the decision). Enough rounds for
+ * the interval's half-width to be about half the distance between the screened estimate and the
+ * threshold, with the pilot's spread inflated for its few rounds.
+ */
+export function plannedRounds(estimate: number, pilotSd: number, minSpeedup: number): number {
+  const margin = (Math.log(estimate) - Math.log(minSpeedup)) / 2;
+  if (!(margin > 0) || !Number.isFinite(pilotSd)) return Number.MAX_SAFE_INTEGER;
+  const sd = Math.max(0.03, pilotSd * 1.5);
+  return Math.ceil(((2.6 * sd) / margin) ** 2);
 }
 
 function fmtRatio(x: number): string {
