@@ -41,6 +41,8 @@ export const DEFAULTS = {
   /** Per-call time above which a size is too large to benchmark, in ns. */
   maxCallNs: 5e6,
   screenRounds: 4,
+  /** Screening rounds when a single candidate survives (it only gives the curve, checksums and the pilot's spread). */
+  screenRoundsSingle: 3,
   /** Most confirmation rounds when no benchmark budget is given. */
   confirmRounds: 12,
   /** Bounds on confirmation rounds (a budget may raise the most up to maxConfirmRounds). */
@@ -52,7 +54,7 @@ export const DEFAULTS = {
 } as const;
 
 export const SCREEN_TIMING: BenchTiming = { warmupMs: 40, timeMs: 90, minSampleNs: 200_000, maxCalls: 20_000 };
-export const CONFIRM_TIMING: BenchTiming = { warmupMs: 80, timeMs: 150, minSampleNs: 200_000, maxCalls: 40_000 };
+export const CONFIRM_TIMING: BenchTiming = { warmupMs: 60, timeMs: 100, minSampleNs: 200_000, maxCalls: 40_000 };
 export const PROBE_TIMING: BenchTiming = { warmupMs: 5, timeMs: 25, minSampleNs: 100_000, maxCalls: 2_000 };
 
 interface Working {
@@ -635,9 +637,10 @@ async function benchmarkSurvivors(
 ): Promise<void> {
   const headline = pools[pools.length - 1]!;
   const sizesText = pools.map((p) => p.size).join(', ');
-  stage('benchmarking', `Screening ${survivors.length} candidate${survivors.length === 1 ? '' : 's'} at ${sizeMeaning} ${sizesText}`, 0, DEFAULTS.screenRounds);
+  stage('benchmarking', `Screening ${survivors.length} candidate${survivors.length === 1 ? '' : 's'} at ${sizeMeaning} ${sizesText}`);
   const arms = [{ key: 'original', bundle: originalBundle }, ...survivors.map((w) => ({ key: w.report.id, bundle: w.bundle! }))];
-  const screen = await runRounds(arms, pools, DEFAULTS.screenRounds, SCREEN_TIMING, ctx, (r, n) =>
+  const screenRounds = survivors.length === 1 ? DEFAULTS.screenRoundsSingle : DEFAULTS.screenRounds;
+  const screen = await runRounds(arms, pools, screenRounds, SCREEN_TIMING, ctx, (r, n) =>
     stage('benchmarking', `Screening round ${r} of ${n} (${survivors.length + 1} fresh processes per round)`, r, n),
   );
   for (const w of survivors) w.spentMs += screen.armWallMs.get(w.report.id) ?? 0;
