@@ -707,9 +707,16 @@ async function benchmarkSurvivors(
   for (const p of promising) {
     if (toConfirm.includes(p)) continue;
     const s = p.w.report.speedup!;
-    const d = decide(s, minSpeedup);
-    const why = toConfirm.length && p.est >= 1 + (minSpeedup - 1) / 2 ? ' (not confirmed: other candidates were faster in screening)' : '';
-    finish(p.w, 'not-faster', `${d.reason.replace(/\.$/, '')} in screening${why}.`);
+    if (p.est >= 1 + (minSpeedup - 1) / 2) {
+      // Promising, but only the most promising are confirmed, and only confirmation decides.
+      finish(
+        p.w,
+        'not-faster',
+        `Not confirmed: screening measured ${fmtRatio(s.estimate)} (95% CI ${fmtRatio(s.low)}–${fmtRatio(s.high)}), but only the ${DEFAULTS.maxConfirm} most promising candidates are confirmed and ${toConfirm.length} measured faster in screening.`,
+      );
+    } else {
+      finish(p.w, 'not-faster', `${decide(s, minSpeedup).reason.replace(/\.$/, '')} in screening.`);
+    }
   }
   // The number of confirmation rounds is fixed before they start (never "until significant"):
   // from the budget when one is given, using the cost of a process seen in screening.
