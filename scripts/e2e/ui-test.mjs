@@ -160,7 +160,11 @@ try {
   await frame.click('.row.is-best button:has-text("Show Diff")');
   const diff = page.locator('.monaco-diff-editor').first();
   await diff.waitFor({ timeout: 30_000 });
-  const tabTitle = normalize(await page.locator('.editor-group-container.active .tab.active').first().textContent());
+  // The diff may open beside the panel, and focus can move between groups a moment later: look
+  // for the diff's tab in any group rather than in whichever group is active right now.
+  const diffTab = page.locator('.tabs-container .tab', { hasText: /faster/ }).first();
+  await diffTab.waitFor({ timeout: 30_000 }).catch(() => undefined);
+  const tabTitle = normalize((await diffTab.count()) ? await diffTab.textContent() : await page.locator('.editor-group-container.active .tab.active').first().textContent());
   check(/faster/.test(tabTitle), `diff tab title says the speedup: ${tabTitle.trim()}`);
   const apply = page.locator('.editor-actions .action-label[aria-label^="Apply Candidate"]').first();
   await apply.waitFor({ timeout: 15_000 });
