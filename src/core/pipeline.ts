@@ -210,7 +210,10 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     const prepare = async (): Promise<Prepared> => {
       if (prepared) return prepared;
       const userInputs = opts.inputsModule ? await loadUserInputs(opts.inputsModule, { nodePath, jobDir, memoryMb, seed, signal, logger }, ladder) : null;
-      if (userInputs?.bySize.size) benchBySize = userInputs.bySize;
+      if (userInputs?.bySize.size) {
+        benchBySize = userInputs.bySize;
+        notes.push(`Benchmarks use ${opts.inputsModule}'s generate(size, random) for their inputs.`);
+      }
       const generated = generateVerifyInputs(target.params, { seed });
       const inputs: unknown[][] = [...(userInputs?.fixed ?? []), ...generated];
       verification.sources = [
