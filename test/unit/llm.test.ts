@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LlmOptions } from '../../src/core/options';
-import type { TargetFunction } from '../../src/core/types';
+import { makeTarget } from '../support/search-helpers';
 import type { Logger } from '../../src/core/logger';
 import { CancelledError, LlmError } from '../../src/core/errors';
 import { OpenAICandidateSource, generateCandidates } from '../../src/core/llm/client';
@@ -43,27 +43,6 @@ function request(signal?: AbortSignal) {
   return { messages: MESSAGES, index: 0, total: 1, ...(signal ? { signal } : {}) };
 }
 
-function makeTarget(): TargetFunction {
-  const text = 'function dedupe(xs: number[]): number[] {\n  return xs.filter((x, i) => xs.indexOf(x) === i);\n}';
-  return {
-    file: '/tmp/dedupe.ts',
-    name: 'dedupe',
-    language: 'typescript',
-    shape: 'declaration',
-    async: false,
-    generator: false,
-    exported: false,
-    params: [{ name: 'xs', typeText: 'number[]', type: { kind: 'array', element: { kind: 'number' } }, optional: false, rest: false }],
-    returnTypeText: 'number[]',
-    fileText: text,
-    statementStart: 0,
-    statementEnd: text.length,
-    text,
-    start: { line: 1, column: 1 },
-    end: { line: 3, column: 2 },
-    context: { imports: [], declarations: [], moduleKind: 'esm' },
-  };
-}
 
 async function rejectsWith(promise: Promise<unknown>): Promise<unknown> {
   try {
