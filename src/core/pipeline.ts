@@ -9,13 +9,13 @@ import { join, resolve, relative, isAbsolute } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { build } from 'esbuild';
 
-import type { CandidateReport, Report, ProgressEvent, PipelineStage } from './report';
+import { PENDING_REASON, type CandidateReport, type Report, type ProgressEvent, type PipelineStage } from './report';
 import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
 import type { Counterexample, SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
 import { silentLogger, type Logger } from './logger';
 import { CancelledError, InputError, SandboxError, throwIfAborted } from './errors';
 import { extractTarget } from './extract';
-import { applyCandidate, parseCandidate, type ParsedCandidate } from './substitute';
+import { applyCandidate, parseCandidate } from './substitute';
 import { bundleVariant } from './bundle';
 import { unifiedDiff } from './diff';
 import { generateVerifyInputs, generateBenchInputs, sizeLadder, describeSizeMeaning } from './inputs';
@@ -59,7 +59,6 @@ export const PROBE_TIMING: BenchTiming = { warmupMs: 5, timeMs: 25, minSampleNs:
 
 interface Working {
   report: CandidateReport;
-  parsed: ParsedCandidate | null;
   bundle: string | null;
   outcomes: VariantOutcomes | null;
   /** Time spent on this candidate alone (building, its sandbox processes), in ms. */
@@ -277,7 +276,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
             origin: v.origin,
             source: v.source,
             verdict: 'error',
-            reason: 'Waiting for verification.',
+            reason: PENDING_REASON,
             speedup: null,
             diff: '',
             counterexample: null,
@@ -286,7 +285,6 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
             growth: null,
             wallMs: 0,
           },
-          parsed: null,
           bundle: null,
           outcomes: null,
           spentMs: 0,
@@ -299,7 +297,6 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
           finish(w, 'error', parsed.reason);
           continue;
         }
-        w.parsed = parsed.candidate;
         const text = applyCandidate(target, parsed.candidate);
         const diff = unifiedDiff(file, target.fileText, text);
         if (!diff) {
@@ -323,7 +320,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         }
         w.bundle = out;
         w.spentMs += performance.now() - tBuild;
-        update(w, { diff, reason: 'Waiting for verification.' });
+        update(w, { diff, reason: PENDING_REASON });
       }
 
       const runnable = batch.filter((w) => w.bundle);
