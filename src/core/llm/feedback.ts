@@ -11,7 +11,7 @@
  * constraints come first in every request.
  */
 import type { TargetFunction, Counterexample, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
-import { fenceTag, formatModuleContext, systemPrompt, type PromptMessage, type Strategy } from './prompt';
+import { fenceTag, systemPrompt, targetSection, type PromptMessage, type Strategy } from './prompt';
 
 /** Bumped whenever the wording of the feedback prompts changes in a way that can change answers. */
 export const FEEDBACK_PROMPT_VERSION = 'hotpath-feedback-1';
@@ -71,24 +71,7 @@ function clip(text: string, limit: number): string {
 }
 
 function header(target: TargetFunction, nodeVersion: string): string[] {
-  const tag = fenceTag(target);
-  const lang = target.language === 'typescript' ? 'TypeScript' : 'JavaScript';
-  const moduleKind = target.context.moduleKind === 'esm' ? 'ES module' : 'CommonJS module';
-  return [
-    `Language: ${lang} (${moduleKind})`,
-    `Runtime: Node.js ${nodeVersion}`,
-    '',
-    `Original function ('${target.name}'), the reference behaviour every rewrite must match:`,
-    '```' + tag,
-    target.text,
-    '```',
-    '',
-    'Module context (imports and other top-level declarations, for reference only; referenced ones first):',
-    '```' + tag,
-    formatModuleContext(target),
-    '```',
-    '',
-  ];
+  return targetSection(target, nodeVersion, `Original function ('${target.name}'), the reference behaviour every rewrite must match:`);
 }
 
 function codeBlock(target: TargetFunction, source: string): string[] {

@@ -155,18 +155,19 @@ export function formatModuleContext(target: TargetFunction, limit = CONTEXT_LIMI
   return text;
 }
 
-export function buildMessages(
-  target: TargetFunction,
-  opts: { strategy: Strategy; nodeVersion: string },
-): PromptMessage[] {
+/**
+ * The opening lines of every user message: language, runtime, the function under a heading, and
+ * its module context. Shared by round-1 prompts and the feedback prompts of later rounds.
+ */
+export function targetSection(target: TargetFunction, nodeVersion: string, heading: string): string[] {
   const tag = fenceTag(target);
   const lang = target.language === 'typescript' ? 'TypeScript' : 'JavaScript';
   const moduleKind = target.context.moduleKind === 'esm' ? 'ES module' : 'CommonJS module';
-  const user = [
+  return [
     `Language: ${lang} (${moduleKind})`,
-    `Runtime: Node.js ${opts.nodeVersion}`,
+    `Runtime: Node.js ${nodeVersion}`,
     '',
-    `Function to optimize ('${target.name}'):`,
+    heading,
     '```' + tag,
     target.text,
     '```',
@@ -176,6 +177,16 @@ export function buildMessages(
     formatModuleContext(target),
     '```',
     '',
+  ];
+}
+
+export function buildMessages(
+  target: TargetFunction,
+  opts: { strategy: Strategy; nodeVersion: string },
+): PromptMessage[] {
+  const tag = fenceTag(target);
+  const user = [
+    ...targetSection(target, opts.nodeVersion, `Function to optimize ('${target.name}'):`),
     `Optimization angle for this attempt: ${opts.strategy.title}.`,
     opts.strategy.hint,
     'If this angle does not apply, use whichever optimization gives the largest speedup while keeping every hard constraint.',
