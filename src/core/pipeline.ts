@@ -9,7 +9,7 @@ import { join, resolve, relative, isAbsolute } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { build } from 'esbuild';
 
-import { PENDING_REASON, type CandidateReport, type Report, type ProgressEvent, type PipelineStage } from './report';
+import { PENDING_REASON, pendingCandidate, type CandidateReport, type Report, type ProgressEvent, type PipelineStage } from './report';
 import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
 import type { Counterexample, SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
 import { silentLogger, type Logger } from './logger';
@@ -271,20 +271,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       for (const v of variants) {
         const id = `c${working.length + 1}`;
         const w: Working = {
-          report: {
-            id,
-            origin: v.origin,
-            source: v.source,
-            verdict: 'error',
-            reason: PENDING_REASON,
-            speedup: null,
-            diff: '',
-            counterexample: null,
-            sizes: [],
-            headlineSize: null,
-            growth: null,
-            wallMs: 0,
-          },
+          report: pendingCandidate(id, v.origin, v.source),
           bundle: null,
           outcomes: null,
           spentMs: 0,

@@ -98,3 +98,21 @@ export type ProgressEvent =
 
 /** The verdict a candidate has while it is still being processed (not part of the final report). */
 export const PENDING_REASON = 'Waiting for verification.';
+
+/** A candidate's report before anything is known about it. */
+export function pendingCandidate(id: string, origin: string, source: string): CandidateReport {
+  return {
+    id,
+    origin,
+    source,
+    verdict: 'error',
+    reason: PENDING_REASON,
+    speedup: null,
+    diff: '',
+    counterexample: null,
+    sizes: [],
+    headlineSize: null,
+    growth: null,
+    wallMs: 0,
+  };
+}

@@ -8,7 +8,7 @@
  *   SLOW           → not-faster, speedup 1.00
  *   BROKEN         → error ('It does not build: ...')
  */
-import type { CandidateReport } from '../../src/core/report';
+import { pendingCandidate, type CandidateReport } from '../../src/core/report';
 import type { LlmOptions, VariantInput } from '../../src/core/options';
 import type { Counterexample, SpeedupInterval, TargetFunction } from '../../src/core/types';
 import type { ChatRequestBody } from './fake-openai';
@@ -96,20 +96,7 @@ export function fakeEvaluator(jitter = 0): FakeEvaluator {
       calls.push({ round, variants });
       return variants.map((v) => {
         const id = `c${++n}`;
-        const base: CandidateReport = {
-          id,
-          origin: v.origin,
-          source: v.source,
-          verdict: 'error',
-          reason: '',
-          speedup: null,
-          diff: '',
-          counterexample: null,
-          sizes: [],
-          headlineSize: null,
-          growth: null,
-          wallMs: 1,
-        };
+        const base: CandidateReport = { ...pendingCandidate(id, v.origin, v.source), reason: '', wallMs: 1 };
         const fast = /FAST:([\d.]+)/.exec(v.source);
         if (v.source.includes('WRONG')) {
           return { ...base, verdict: 'incorrect', reason: 'It returns a different value for ([3, 1, 3, 2]).', counterexample: COUNTEREXAMPLE };

@@ -7,7 +7,7 @@ import { buildInputGeneratorMessages, pickGeneratorSource } from '../../src/core
 import { runSearch, SearchController, summarizeSearch, type RoundRecord } from '../../src/core/search';
 import { silentLogger } from '../../src/core/logger';
 import { LlmError } from '../../src/core/errors';
-import type { CandidateReport } from '../../src/core/report';
+import { pendingCandidate, type CandidateReport } from '../../src/core/report';
 import { startFakeOpenAI } from '../support/fake-openai';
 import {
   answer,
@@ -24,21 +24,7 @@ function controller(over: Partial<ConstructorParameters<typeof SearchController>
 }
 
 function report(id: string, patch: Partial<CandidateReport>): CandidateReport {
-  return {
-    id,
-    origin: `llm:m#${id.slice(1)} (complexity)`,
-    source: `function dedupe(xs) { return xs; /* ${id} */ }`,
-    verdict: 'error',
-    reason: '',
-    speedup: null,
-    diff: '',
-    counterexample: null,
-    sizes: [],
-    headlineSize: null,
-    growth: null,
-    wallMs: 0,
-    ...patch,
-  };
+  return { ...pendingCandidate(id, `llm:m#${id.slice(1)} (complexity)`, `function dedupe(xs) { return xs; /* ${id} */ }`), reason: '', ...patch };
 }
 
 const sp = (x: number) => ({ estimate: x, low: x * 0.9, high: x * 1.1, confidence: 0.95 });
