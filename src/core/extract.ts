@@ -500,5 +500,6 @@ export function extractTarget(file: string, selector: TargetSelector, fileText?:
     start: positionOf(sf, statementStart),
     end: positionOf(sf, statementEnd),
     context: moduleContext(abs, sf, statement),
+    method: null,
   };
 }

@@ -110,6 +110,25 @@ export interface TargetFunction {
   start: Position;
   end: Position;
   context: ModuleContext;
+  /** Set when the target is a method, getter or object-literal method; null for a plain function. */
+  method: MethodInfo | null;
+}
+
+/**
+ * Where a method target lives. For a method, `TargetFunction.name` is `Owner.member`,
+ * `statementStart/End` and `text` are the member's own range and text (what a candidate
+ * replaces), and `ownerStart/ownerEnd` is the top-level statement that declares the owner.
+ */
+export interface MethodInfo {
+  /** 'instance': called on instances (receiver captured/generated); 'static': on the class; 'object': on a top-level object literal. */
+  kind: 'instance' | 'static' | 'object';
+  accessor: 'method' | 'getter';
+  /** The top-level class or `const` object variable that owns the member. */
+  owner: string;
+  /** The member's name as written (no '#': private members are not supported). */
+  member: string;
+  ownerStart: number;
+  ownerEnd: number;
 }
 
 /**

@@ -39,6 +39,7 @@ export function makeTarget(): TargetFunction {
     start: { line: 1, column: 1 },
     end: { line: 3, column: 2 },
     context: { imports: [], declarations: [], moduleKind: 'esm' },
+    method: null,
   };
 }
 

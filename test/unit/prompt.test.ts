@@ -22,6 +22,7 @@ function makeTarget(overrides: Partial<TargetFunction> = {}, declarations: Modul
     start: { line: 1, column: 1 },
     end: { line: 3, column: 2 },
     context: { imports: ["import { strict } from 'node:assert';"], declarations, moduleKind: 'esm' },
+    method: null,
     ...overrides,
   };
 }

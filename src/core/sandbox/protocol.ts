@@ -14,6 +14,17 @@ import type { CallOutcome } from '../types';
 
 /** Name under which a bundle exposes the target function (module.exports[TARGET_EXPORT]). */
 export const TARGET_EXPORT = '__hotpath_target__';
+/** For method targets: name under which a bundle exposes the owner (the class, or the object literal). */
+export const OWNER_EXPORT = '__hotpath_owner__';
+/**
+ * For instance-method targets every argument list sent to the runner is `[receiver, ...args]`,
+ * where receiver is `{ [THIS_MARKER]: 'construct', args: unknown[] }` (the runner builds
+ * `new Owner(...args)`) or `{ [THIS_MARKER]: 'state', props: Record<string, unknown> }` (the
+ * runner builds an object with Owner.prototype and these own properties). The receiver is
+ * materialized outside any timed region, and its state after the call is reported as the
+ * first element of CallOutcome.args.
+ */
+export const THIS_MARKER = '__hotpathThis__';
 
 export interface JobCommon {
   /** Absolute path of the CommonJS bundle to load (inside the job directory). */
