@@ -8,6 +8,8 @@
   /** @typedef {import('../src/core/report').CandidateReport} CandidateReport */
   /** @typedef {import('../src/core/types').SpeedupInterval} SpeedupInterval */
   /** @typedef {import('../src/core/types').SizeMeasurement} SizeMeasurement */
+  /** @typedef {import('../src/core/report').TestsSummary} TestsSummary */
+  /** @typedef {import('../src/core/report').CandidateTests} CandidateTests */
 
   const vscode = acquireVsCodeApi();
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -137,6 +139,50 @@
     return b;
   }
 
+  /** @param {number} n @param {string} one @param {string} [many] */
+  function plural(n, one, many) {
+    return `${n} ${n === 1 ? one : (many ?? `${one}s`)}`;
+  }
+
+  /**
+   * Which of the project's tests were used, and what they showed about the original.
+   * @param {TestsSummary} t
+   */
+  function testsSection(t) {
+    const runner = t.runner === 'node-test' ? 'node:test' : t.runner === 'jest' ? 'Jest' : t.runner === 'vitest' ? 'Vitest' : 'Mocha';
+    const cov = t.coverage && t.coverage.totalLines > 0 ? ` · their calls run ${t.coverage.coveredLines} of ${t.coverage.totalLines} lines of the function` : '';
+    const items = t.files.map((f) => h('li', {}, [h('code', {}, [f.file]), h('span', { class: 'muted' }, [` ${plural(f.calls, 'call')}`])]));
+    for (const e of t.excluded) items.push(h('li', { class: 'excluded' }, [`Excluded (fails on the original too): ${e.name}`, h('span', { class: 'muted' }, [` in ${e.file}`])]));
+    return h('section', { class: 'tests', 'aria-label': 'Project tests' }, [
+      h('h3', {}, [`Project tests: ${runner}${t.runnerVersion ? ` ${t.runnerVersion}` : ''}`]),
+      h('p', { class: 'muted' }, [
+        `${t.selection} · ${plural(t.totalCalls, 'call')} of the function, ${t.captured} distinct captured · ${plural(t.passing, 'passing test')} gate each faster candidate${cov}`,
+      ]),
+      h('ul', { class: 'test-files' }, items),
+    ]);
+  }
+
+  /**
+   * The project's tests with one candidate applied.
+   * @param {CandidateTests | null} t
+   * @param {boolean} used
+   */
+  function candidateTests(t, used) {
+    if (!t) return used ? h('p', { class: 'tests-result muted' }, ['Project tests: not run (only candidates measured faster are gated by them).']) : null;
+    const head =
+      t.status === 'passed'
+        ? `Project tests: all ${t.passed} passed (${duration(t.wallMs)})`
+        : t.status === 'failed'
+          ? `Project tests: ${t.failed.length} failed, ${t.passed} passed (${duration(t.wallMs)})`
+          : `Project tests could not run: ${t.detail ?? 'error'}`;
+    return h('div', { class: `tests-result t-${t.status}` }, [
+      h('p', {}, [head]),
+      t.failed.length
+        ? h('ul', { class: 'failed-tests', 'aria-label': 'Failed tests' }, t.failed.slice(0, 10).map((f) => h('li', {}, [h('strong', {}, [f.name]), h('span', { class: 'muted' }, [` ${f.file}`]), f.message ? h('div', { class: 'message' }, [f.message]) : null])))
+        : null,
+    ]);
+  }
+
   /** @param {CandidateReport} c @param {JobView} job */
   function candidateRow(c, job) {
     const pending = job.status === 'running' && c.reason === 'Waiting for verification.';
@@ -165,6 +211,12 @@
         ]),
       );
     }
+    if (c.workload) {
+      const w = speedupText(c.workload.speedup);
+      body.append(h('p', { class: 'workload' }, [`On ${plural(c.workload.calls, 'call')} captured from your tests: `, h('strong', {}, [w.head]), h('span', { class: 'muted' }, [` (${w.ci}; ${time(c.workload.originalNs)} → ${time(c.workload.candidateNs)} per call)`])]));
+    }
+    const tr = pending ? null : candidateTests(c.tests ?? null, !!job.tests);
+    if (tr) body.append(tr);
     const fig = chart(c);
     if (fig) body.append(fig);
     const actions = h('div', { class: 'actions' });
@@ -208,7 +260,8 @@
     for (const c of cands) list.append(candidateRow(c, job));
     if (cands.length === 0) list.append(h('p', { class: 'muted' }, [running ? 'Candidates appear here as they arrive.' : 'No candidates.']));
     const notes = job.notes.length ? h('ul', { class: 'notes', 'aria-label': 'Notes' }, job.notes.map((n) => h('li', {}, [n]))) : null;
-    app.replaceChildren(header, ...(notes ? [notes] : []), list);
+    const tests = job.tests ? testsSection(job.tests) : null;
+    app.replaceChildren(header, ...(tests ? [tests] : []), ...(notes ? [notes] : []), list);
     if (focusKey) {
       const el = app.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`);
       if (el instanceof HTMLElement) el.focus();

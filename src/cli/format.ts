@@ -59,6 +59,17 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
         `. Faster means the 95% CI's lower bound is at least ${fmtRatio(report.minSpeedup)}.`,
     );
   }
+  const t = report.tests;
+  if (t) {
+    const runner = t.runner === 'node-test' ? 'node:test' : t.runner;
+    out.push(
+      `Project tests (${runner}${t.runnerVersion ? ` ${t.runnerVersion}` : ''}, ${t.selection}): ${t.totalCalls} call${t.totalCalls === 1 ? '' : 's'} of ${report.target.name}, ${t.captured} distinct captured; ${t.passing} passing test${t.passing === 1 ? '' : 's'} gate each faster candidate` +
+        (t.excluded.length ? `, ${t.excluded.length} already failing on the original excluded` : '') +
+        (t.coverage ? `; the calls run ${t.coverage.coveredLines} of ${t.coverage.totalLines} lines of the target` : '') +
+        '.',
+    );
+    for (const f of t.files) out.push(c('2', `  ${f.file}: ${f.calls} call${f.calls === 1 ? '' : 's'}`));
+  }
   out.push('');
   for (const cand of report.candidates) {
     const colour = cand.verdict === 'faster' ? '32' : cand.verdict === 'not-faster' ? '33' : '31';
@@ -69,6 +80,21 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
       for (const r of cand.sizes) {
         out.push(`      n=${r.size}: original ${fmtNs(r.originalNs)}, candidate ${fmtNs(r.candidateNs)}, ${fmtInterval(r.speedup)}`);
       }
+    }
+    if (cand.workload) {
+      const w = cand.workload;
+      out.push(`      captured workload (${w.calls} calls): original ${fmtNs(w.originalNs)}, candidate ${fmtNs(w.candidateNs)}, ${fmtInterval(w.speedup)}`);
+    }
+    if (cand.tests) {
+      const ts = cand.tests;
+      const head =
+        ts.status === 'passed'
+          ? `project tests: ${ts.passed} passed`
+          : ts.status === 'failed'
+            ? `project tests: ${ts.failed.length} failed, ${ts.passed} passed`
+            : `project tests: could not run (${ts.detail ?? 'error'})`;
+      out.push(`      ${head} (${(ts.wallMs / 1000).toFixed(1)} s)`);
+      for (const f of ts.failed.slice(0, 5)) out.push(wrap(`✘ ${f.file} › ${f.name}: ${f.message ?? ''}`, '        '));
     }
     out.push(`      (${(cand.wallMs / 1000).toFixed(1)} s)`);
   }

@@ -31,6 +31,10 @@ Options:
                          rounds (8 to 40; default: 12 rounds)
   --node <path>          the Node.js binary that runs sandboxed code (default: node on PATH)
   --seed <n>             seed for generated inputs (default fixed: runs are reproducible)
+  --tests <glob>         the project's test files to use (relative to its package.json);
+                         default: the files that import the target's module and call it
+  --no-tests             do not run the project's tests (no captured inputs, no test gate)
+  --tests-timeout-ms <ms> limit for one run of the selected tests (default 120000)
   --verbose              detailed log on stderr;  --quiet  errors only
   -h, --help             this help
 
@@ -106,6 +110,9 @@ export async function main(argv: string[]): Promise<number> {
         rounds: { type: 'string' },
         'max-completion-tokens': { type: 'string' },
         'llm-inputs': { type: 'boolean' },
+        tests: { type: 'string' },
+        'no-tests': { type: 'boolean' },
+        'tests-timeout-ms': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -157,9 +164,15 @@ export async function main(argv: string[]): Promise<number> {
       benchBudgetMs: num('bench-budget-ms', values['bench-budget-ms'] as string | undefined, 1, true),
       nodePath: values.node as string | undefined,
       seed: num('seed', values.seed as string | undefined, 0, true),
+      tests: {
+        enabled: values['no-tests'] !== true,
+        glob: values.tests as string | undefined,
+        timeoutMs: num('tests-timeout-ms', values['tests-timeout-ms'] as string | undefined, 1000, true),
+      },
       signal: controller.signal,
       logger,
     };
+    if (values['no-tests'] && values.tests !== undefined) throw new UsageError('Give either --tests or --no-tests, not both.');
     if (opts.inputsModule && !existsSync(opts.inputsModule)) throw new InputError(`File not found: ${opts.inputsModule}`);
 
     if (command === 'check') {

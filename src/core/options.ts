@@ -68,9 +68,20 @@ export interface RunOptions {
   nodePath?: string;
   /** Seed for input generation and the sandbox's Math.random. Default: fixed, so runs are reproducible. */
   seed?: number;
+  /** The project's own tests (capture of real calls, final gate). Default: used when a runner is detected. */
+  tests?: TestsOptions;
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface TestsOptions {
+  /** false: do not use the project's tests. Default true (when a supported runner is detected). */
+  enabled?: boolean;
+  /** Test files to use, as a glob relative to the project root, instead of the files that import the target's module. */
+  glob?: string;
+  /** Wall-clock limit of one run of the selected tests, in ms. Default 120000. */
+  timeoutMs?: number;
 }
 
 /** Something that produces candidate sources for a target (an LLM behind an API, or VS Code's LM API). */

@@ -9,7 +9,7 @@ import { join, resolve, relative, isAbsolute } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { build } from 'esbuild';
 
-import { PENDING_REASON, pendingCandidate, type CandidateReport, type Report, type ProgressEvent, type PipelineStage } from './report';
+import { PENDING_REASON, pendingCandidate, type CandidateReport, type CandidateTests, type Report, type ProgressEvent, type PipelineStage, type TestsSummary } from './report';
 import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
 import type { Counterexample, SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
 import { silentLogger, type Logger } from './logger';
@@ -30,6 +30,7 @@ import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './s
 import type { InputsJob } from './sandbox/protocol';
 import { OpenAICandidateSource, PROMPT_VERSION, ResponseCache, cachedSource, defaultCacheDir, askInputGenerator } from './llm';
 import { SearchController, runSearch, summarizeSearch } from './search';
+import { startProjectTests, TESTS_DEFAULTS, type ProjectTests } from './tests/session';
 
 export const DEFAULTS = {
   minSpeedup: 1.05,
@@ -56,10 +57,14 @@ export const DEFAULTS = {
 export const SCREEN_TIMING: BenchTiming = { warmupMs: 40, timeMs: 90, minSampleNs: 200_000, maxCalls: 20_000 };
 export const CONFIRM_TIMING: BenchTiming = { warmupMs: 60, timeMs: 100, minSampleNs: 200_000, maxCalls: 40_000 };
 export const PROBE_TIMING: BenchTiming = { warmupMs: 5, timeMs: 25, minSampleNs: 100_000, maxCalls: 2_000 };
+/** Size key of the real-workload pool (the calls captured from the project's tests) in benchmark results. */
+export const WORKLOAD_SIZE = -1;
 
 interface Working {
   report: CandidateReport;
   bundle: string | null;
+  /** The user's file with this candidate applied. */
+  text: string | null;
   outcomes: VariantOutcomes | null;
   /** Time spent on this candidate alone (building, its sandbox processes), in ms. */
   spentMs: number;
@@ -173,6 +178,9 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
   const working: Working[] = [];
   let verification: Report['verification'] = { inputs: 0, originalThrew: 0, droppedForTimeout: 0, sources: [] };
   let layers: string[] = [];
+  let projectTests: ProjectTests | null = null;
+  let testsSummary: TestsSummary | null = null;
+  let workloadPool: SizePool | null = null;
 
   const update = (w: Working, patch: Partial<CandidateReport>) => {
     Object.assign(w.report, patch);
@@ -213,10 +221,28 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         benchBySize = userInputs.bySize;
         notes.push(`Benchmarks use ${opts.inputsModule}'s generate(size, random) for their inputs.`);
       }
+      projectTests = await startProjectTests({
+        target,
+        options: opts.tests ?? {},
+        nodePath,
+        workDir: join(workDir, 'tests'),
+        memoryMb,
+        signal,
+        logger,
+        notes,
+        progress: (message) => stage('testing', message),
+      });
+      testsSummary = projectTests?.summary ?? null;
+      const captured = projectTests?.argLists ?? [];
+      if (captured.length) {
+        workloadPool = { size: WORKLOAD_SIZE, inputsFile: join(jobDir, 'workload.bin') };
+        await writeFile(workloadPool.inputsFile, serialize(captured.slice(0, TESTS_DEFAULTS.maxWorkloadCalls)));
+      }
       const generated = generateVerifyInputs(target.params, { seed });
-      const inputs: unknown[][] = [...(userInputs?.fixed ?? []), ...generated];
+      const inputs: unknown[][] = [...(userInputs?.fixed ?? []), ...captured, ...generated];
       verification.sources = [
         ...(userInputs?.fixed.length ? [`${userInputs.fixed.length} from ${opts.inputsModule}`] : []),
+        ...(captured.length ? [`${captured.length} captured from the project's tests`] : []),
         `${generated.length} generated from the parameter types (edge values included)`,
       ];
       const unknownParams = target.params.filter((p) => p.type.kind === 'unknown').map((p) => p.name);
@@ -273,6 +299,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         const w: Working = {
           report: pendingCandidate(id, v.origin, v.source),
           bundle: null,
+          text: null,
           outcomes: null,
           spentMs: 0,
         };
@@ -306,6 +333,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
           continue;
         }
         w.bundle = out;
+        w.text = text;
         w.spentMs += performance.now() - tBuild;
         update(w, { diff, reason: PENDING_REASON });
       }
@@ -345,7 +373,12 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         if (pools.length === 0) {
           for (const w of survivors) finish(w, 'not-faster', 'Equivalent, but no benchmark input size could be run within the time limits.');
         } else {
-          await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState, opts.benchBudgetMs);
+          const tests = projectTests;
+          await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState, opts.benchBudgetMs, {
+            workload: workloadPool,
+            workloadCalls: Math.min(tests?.argLists.length ?? 0, TESTS_DEFAULTS.maxWorkloadCalls),
+            gate: tests ? (w) => tests.gate(w.text!) : null,
+          });
         }
         timing.benchMs += performance.now() - tb;
       }
@@ -413,6 +446,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       best: faster[0]?.report.id ?? null,
       minSpeedup,
       verification,
+      tests: testsSummary,
       notes,
       sandbox: layers,
       environment: { node: nodeVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, date: new Date().toISOString() },
@@ -621,6 +655,7 @@ async function benchmarkSurvivors(
   notes: string[],
   noise: NoiseState,
   benchBudgetMs: number | undefined,
+  extra: { workload: SizePool | null; workloadCalls: number; gate: ((w: Working) => Promise<CandidateTests>) | null },
 ): Promise<void> {
   const headline = pools[pools.length - 1]!;
   const sizesText = pools.map((p) => p.size).join(', ');
@@ -729,7 +764,7 @@ async function benchmarkSurvivors(
         { key: w.report.id, bundle: w.bundle! },
         ...(calibrate ? [{ key: 'aa', bundle: copyBundle }] : []),
       ],
-      [headline],
+      extra.workload ? [headline, extra.workload] : [headline],
       confirmRounds,
       CONFIRM_TIMING,
       { ...ctx, seed: ctx.seed + 7919 * (k + 1) },
@@ -769,13 +804,55 @@ async function benchmarkSurvivors(
       ? ` Growth: original ${describeGrowth(w.report.growth.original)}, candidate ${describeGrowth(w.report.growth.candidate)}.`
       : '';
     const at = ` at ${sizeMeaning} ${headline.size}`;
-    const reason = d.verdict === 'faster' ? `${d.reason.replace(/\.$/, '')}${at}.${growthText}` : `${d.reason.replace(/\.$/, '')}${at}.`;
+    let verdict = d.verdict;
+    let reason = d.verdict === 'faster' ? `${d.reason.replace(/\.$/, '')}${at}.${growthText}` : `${d.reason.replace(/\.$/, '')}${at}.`;
     const rows = w.report.sizes.map((r) =>
       r.size === headline.size
         ? { ...r, speedup: interval, originalNs: median(paired.map((x) => x.originalNs)), candidateNs: median(paired.map((x) => x.candidateNs)) }
         : r,
     );
-    finish(w, d.verdict, reason, { speedup: interval, sizes: rows, headlineSize: headline.size });
+    // The real workload: the calls captured from the project's tests, measured in the same processes.
+    let workload: CandidateReport['workload'] = null;
+    if (extra.workload) {
+      const o = res.firstSizes.get('original')?.get(WORKLOAD_SIZE);
+      const c = res.firstSizes.get(w.report.id)?.get(WORKLOAD_SIZE);
+      if (o && c && o.checksumCalls === c.checksumCalls && o.checksum !== c.checksum) {
+        finish(w, 'incorrect', "Its results differ from the original's on the calls captured from the project's tests (checksums of the returned values disagree).");
+        continue;
+      }
+      const wp = pairedRounds(res, 'original', w.report.id, WORKLOAD_SIZE);
+      if (wp.length > 0) {
+        const ws = speedupFromRounds(wp, { seed: ctx.seed });
+        workload = { calls: extra.workloadCalls, originalNs: median(wp.map((x) => x.originalNs)), candidateNs: median(wp.map((x) => x.candidateNs)), speedup: ws };
+        const measured = `${fmtRatio(ws.estimate)} (95% CI ${fmtRatio(ws.low)}–${fmtRatio(ws.high)})`;
+        if (verdict === 'faster' && ws.high < 1) {
+          verdict = 'not-faster';
+          reason = `${reason} But on the ${extra.workloadCalls} calls captured from the project's tests it is slower: ${measured}, so no speedup is claimed.`;
+        } else {
+          reason = `${reason} On the ${extra.workloadCalls} calls captured from the project's tests: ${measured}.`;
+        }
+      }
+    }
+    update(w, { speedup: interval, sizes: rows, headlineSize: headline.size, workload });
+    // The final gate: the project's tests with the candidate applied, before any claim.
+    if (verdict === 'faster' && extra.gate) {
+      stage('testing', `Running the project's tests with ${w.report.id} applied`);
+      const t = await extra.gate(w);
+      w.spentMs += t.wallMs;
+      update(w, { tests: t });
+      if (t.status === 'failed') {
+        const first = t.failed[0]!;
+        const more = t.failed.length > 1 ? ` (and ${t.failed.length - 1} more)` : '';
+        finish(w, 'incorrect', `It fails the project's test '${first.name}' in ${first.file}${more}: ${first.message ?? 'no message'}`);
+        continue;
+      }
+      if (t.status === 'error') {
+        finish(w, /did not finish/.test(t.detail ?? '') ? 'timeout' : 'incorrect', `The project's tests, which pass on the original, could not run with it: ${t.detail ?? 'unknown error'}.`);
+        continue;
+      }
+      reason = `${reason} The project's tests pass with it (${t.passed}).`;
+    }
+    finish(w, verdict, reason);
   }
 }
 

@@ -4,6 +4,7 @@
  * candidate are verdicts, never exceptions.
  */
 import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, VerdictKind } from './types';
+import type { TestRunnerKind } from './tests/types';
 
 export interface CandidateReport {
   /** Stable within a report: 'c1', 'c2', ... in the order candidates were received. */
@@ -29,6 +30,69 @@ export interface CandidateReport {
   growth: { original: number; candidate: number } | null;
   /** Wall time spent on this candidate, in ms (verification plus benchmarking). */
   wallMs: number;
+  /**
+   * The "real workload" benchmark: original against candidate on the calls captured from the
+   * project's tests, measured in the same fresh processes as the confirmation. Null when there
+   * were no captured calls or the candidate was not confirmed.
+   */
+  workload: WorkloadMeasurement | null;
+  /** The project's tests run against a scratch copy with this candidate applied (the final gate); null when they did not run. */
+  tests: CandidateTests | null;
+}
+
+export interface WorkloadMeasurement {
+  /** Distinct captured calls in the pool. */
+  calls: number;
+  /** Median time of one pass over the pool's calls, per call, in ns. */
+  originalNs: number;
+  candidateNs: number;
+  speedup: SpeedupInterval;
+}
+
+export interface FailedTest {
+  /** Test file, relative to the project root. */
+  file: string;
+  name: string;
+  message: string | null;
+}
+
+export interface CandidateTests {
+  /** 'passed': every selected test that passes on the original passes; 'failed': some do not; 'error': the run itself failed. */
+  status: 'passed' | 'failed' | 'error';
+  passed: number;
+  failed: FailedTest[];
+  /** For 'error': what went wrong (timeout, the runner crashed, ...). */
+  detail: string | null;
+  wallMs: number;
+}
+
+/** How the project's own tests were used in this run. */
+export interface TestsSummary {
+  runner: TestRunnerKind;
+  runnerVersion: string | null;
+  /** Project root (directory of its package.json). */
+  root: string;
+  configFile: string | null;
+  detectedFrom: string;
+  /** How the files were chosen: 'imports' (files importing the target's module, confirmed by calls) or the --tests glob. */
+  selection: string;
+  /** Test files used, relative to the root, with how many times each called the target. */
+  files: { file: string; calls: number }[];
+  /** Files that import the module but never called the target (not used). */
+  unusedFiles: string[];
+  totalCalls: number;
+  /** Distinct captured calls added to verification and the workload benchmark. */
+  captured: number;
+  /** Calls that could not be captured, by reason. */
+  skipped: { reason: string; count: number }[];
+  /** Tests that pass on the original: each candidate must pass them too. */
+  passing: number;
+  /** Tests the original already fails: excluded from the gate. */
+  excluded: FailedTest[];
+  /** Line coverage of the target by the captured calls (replayed on the original), or null when unmeasured. */
+  coverage: { coveredLines: number; totalLines: number; uncoveredLines: number[] } | null;
+  /** Time spent running the tests for capture, in ms (candidate gates are in each candidate's wallMs). */
+  wallMs: number;
 }
 
 export interface VerificationSummary {
@@ -52,6 +116,8 @@ export interface Report {
   best: string | null;
   minSpeedup: number;
   verification: VerificationSummary;
+  /** How the project's own tests were used; null when they were not (none found, --no-tests, ...: see notes). */
+  tests: TestsSummary | null;
   /** Things the user should know about this run (noisy machine, thin inputs, sandbox layers missing, ...). */
   notes: string[];
   /**
@@ -89,7 +155,7 @@ export interface Report {
   } | null;
 }
 
-export type PipelineStage = 'extracting' | 'asking-model' | 'building' | 'verifying' | 'benchmarking' | 'confirming' | 'done';
+export type PipelineStage = 'extracting' | 'testing' | 'asking-model' | 'building' | 'verifying' | 'benchmarking' | 'confirming' | 'done';
 
 export type ProgressEvent =
   | { kind: 'stage'; stage: PipelineStage; message: string; current?: number; total?: number }
@@ -114,5 +180,7 @@ export function pendingCandidate(id: string, origin: string, source: string): Ca
     headlineSize: null,
     growth: null,
     wallMs: 0,
+    workload: null,
+    tests: null,
   };
 }

@@ -25,6 +25,12 @@ export interface HotpathSettings {
   /** Completion token limit per request, in tokens. */
   maxTokens: number;
   nodePath: string;
+  /** Use the project's own tests (captured calls, final gate). */
+  projectTests: boolean;
+  /** Test files to use, as a glob relative to the project root; '' = files that import the target's module. */
+  testsGlob: string;
+  /** Limit for one run of the selected tests, in ms. */
+  testsTimeoutMs: number;
 }
 
 function clampInt(value: unknown, fallback: number, min: number, max: number): number {
@@ -64,6 +70,9 @@ export function readSettings(resource?: vscode.Uri): HotpathSettings {
     requestTimeoutMs: clampInt(userOnly('requestTimeoutMs', 120000), 120000, 1000, 900000),
     maxTokens: clampInt(userOnly('maxTokens', 4096), 4096, 256, 65536),
     nodePath,
+    projectTests: c.get<boolean>('projectTests', true) !== false,
+    testsGlob: String(c.get<string>('testsGlob', '') ?? '').trim(),
+    testsTimeoutMs: clampInt(c.get('testsTimeoutMs'), 120000, 5000, 1800000),
   };
 }
 

@@ -49,6 +49,7 @@ export class Job {
     this.view.best = report.best;
     this.view.minSpeedup = report.minSpeedup;
     this.view.notes = report.notes;
+    this.view.tests = report.tests;
     this.view.totalMs = totalMs;
     this.view.stage = null;
     this.changed.fire(this);

@@ -5,7 +5,7 @@
  *
  * media/results.js is type-checked against this file (media/jsconfig.json).
  */
-import type { CandidateReport, PipelineStage } from '../core/report';
+import type { CandidateReport, PipelineStage, TestsSummary } from '../core/report';
 import type { TargetSelector } from '../core/options';
 
 export type JobStatus = 'running' | 'done' | 'cancelled' | 'failed';
@@ -33,6 +33,8 @@ export interface JobView {
   best: string | null;
   minSpeedup: number;
   notes: string[];
+  /** How the project's tests were used (null until the run is done, or when they were not used). */
+  tests: TestsSummary | null;
   /** When the run started, in ms since the epoch. */
   startedAtMs: number;
   /** Wall time of the run, in ms, once done. */

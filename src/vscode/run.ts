@@ -46,6 +46,7 @@ export interface RunResult {
 const STAGE_SPAN: Record<PipelineStage, [number, number]> = {
   extracting: [0, 3],
   'asking-model': [3, 40],
+  testing: [40, 45],
   building: [40, 45],
   verifying: [45, 65],
   benchmarking: [65, 85],
@@ -55,6 +56,7 @@ const STAGE_SPAN: Record<PipelineStage, [number, number]> = {
 
 const STAGE_LABEL: Record<PipelineStage, string> = {
   extracting: 'extracting',
+  testing: 'running your tests',
   'asking-model': 'asking the model',
   building: 'building',
   verifying: 'verifying',
@@ -178,6 +180,7 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunResult>
     best: null,
     minSpeedup: settings.minSpeedup,
     notes: [],
+    tests: null,
     startedAtMs,
     totalMs: null,
     applied: [],
@@ -201,6 +204,7 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunResult>
     callTimeoutMs: settings.callTimeoutMs,
     benchBudgetMs: settings.benchBudgetMs,
     nodePath: settings.nodePath,
+    tests: { enabled: settings.projectTests, glob: settings.testsGlob || undefined, timeoutMs: settings.testsTimeoutMs },
     signal: job.controller.signal,
     logger: deps.log,
     onProgress: (e) => job.progress(e),
