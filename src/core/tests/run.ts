@@ -190,9 +190,10 @@ function makePlan(project: TestProject, scratch: Scratch, files: string[], work:
       const reporter = path.join(work, 'mocha-reporter.cjs');
       fs.writeFileSync(reporter, MOCHA_REPORTER);
       const args = [bin, '--reporter', reporter, '--reporter-option', `output=${resultsFile}`, '--no-parallel', '--exit', '--no-color'];
-      if (configIn) args.push('--config', configIn);
-      // Positional specs would be merged with the config's `spec`; --spec replaces it.
-      for (const f of files) args.push('--spec', f);
+      // Mocha merges positional (and --spec) files with the config's `spec`, so the run gets a
+      // derived config: the project's options with `spec` replaced by exactly `files`.
+      args.push('--config', mochaConfigFor(project, configIn, files, work));
+      if (!project.configFile) args.push('--no-package');
       return { args, allowWorker: false, allowChildProcess: false, allowAddons: false, resultsFile, parse: parseJsonLines };
     }
     case 'node-test': {
@@ -205,6 +206,33 @@ function makePlan(project: TestProject, scratch: Scratch, files: string[], work:
       return { args, allowWorker: false, allowChildProcess: false, allowAddons: false, resultsFile, parse: parseJsonLines };
     }
   }
+}
+
+/**
+ * Writes a mocha config with the project's options and `spec` = `files`: a JSON copy for
+ * .mocharc.json(c) and package.json "mocha", a CommonJS wrapper for .mocharc.js/.cjs. (YAML
+ * configs are used as they are; their `spec` then adds files to the run.)
+ */
+function mochaConfigFor(project: TestProject, configIn: string | null, files: string[], work: string): string {
+  if (configIn && /\.(c?js)$/.test(configIn)) {
+    const f = path.join(work, 'mocharc.cjs');
+    fs.writeFileSync(f, `const c = require(${JSON.stringify(configIn)});\nmodule.exports = { ...c, spec: ${JSON.stringify(files)} };\n`);
+    return f;
+  }
+  if (configIn && /\.ya?ml$/.test(configIn)) return configIn;
+  let base: Record<string, unknown> = {};
+  try {
+    if (configIn && /\.jsonc?$/.test(configIn)) base = JSON.parse(fs.readFileSync(configIn, 'utf8').replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
+    else if (!configIn) {
+      const pkg = JSON.parse(fs.readFileSync(path.join(project.root, 'package.json'), 'utf8')) as { mocha?: unknown };
+      if (pkg.mocha && typeof pkg.mocha === 'object') base = pkg.mocha as Record<string, unknown>;
+    }
+  } catch {
+    base = {};
+  }
+  const f = path.join(work, 'mocharc.json');
+  fs.writeFileSync(f, JSON.stringify({ ...base, spec: files }));
+  return f;
 }
 
 /** The files vite checks in each ancestor of `root` to find a workspace root. */
