@@ -129,7 +129,8 @@ export function prepareJobDir(dir: string): string {
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
-function killGroup(pid: number, child?: ChildProcess): void {
+/** SIGKILLs the whole process group of `pid` (falls back to the child itself where groups do not exist). */
+export function killGroup(pid: number, child?: ChildProcess): void {
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {
@@ -156,12 +157,26 @@ function installExitHook(): void {
   });
 }
 
+/**
+ * Registers a detached child's process group so it is killed if this process exits while it runs
+ * (for confined spawns outside runSandboxed, e.g. the project-test runner); `untrackGroup` when reaped.
+ */
+export function trackGroup(pgid: number): void {
+  installExitHook();
+  liveGroups.add(pgid);
+}
+
+export function untrackGroup(pgid: number): void {
+  liveGroups.delete(pgid);
+}
+
 /** Process groups of sandboxed children that are still running (for tests and diagnostics). */
 export function liveProcessGroups(): number[] {
   return [...liveGroups];
 }
 
-function readRssMb(pid: number): number | null {
+/** Resident set of `pid` in MiB (Linux /proc), null when it cannot be read. */
+export function readRssMb(pid: number): number | null {
   try {
     const s = fs.readFileSync(`/proc/${pid}/status`, 'latin1');
     const m = /VmRSS:\s+(\d+)\s+kB/.exec(s);
@@ -173,7 +188,8 @@ function readRssMb(pid: number): number | null {
 
 // ---- capped output --------------------------------------------------------------------------------
 
-class CappedText {
+/** Captured output capped at `limit` bytes, with the last 4 KiB always kept in `tail`. */
+export class CappedText {
   private chunks: Buffer[] = [];
   private size = 0;
   truncated = false;
@@ -425,7 +441,8 @@ export async function runSandboxed(job: RunnerJob, opts: SandboxOptions): Promis
   });
 }
 
-function looksLikeHeapOom(code: number | null, sig: string | null, tail: string): boolean {
+/** Whether an exit looks like V8's heap-out-of-memory abort. */
+export function looksLikeHeapOom(code: number | null, sig: string | null, tail: string): boolean {
   const crashed = sig === 'SIGABRT' || sig === 'SIGTRAP' || code === 134 || code === 133;
   return crashed && /heap out of memory|Reached heap limit|Allocation failed/i.test(tail);
 }
