@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { targetLineCoverage } from '../../src/core/coverage';
 import { extractTarget } from '../../src/core/extract';
 import { instrumentModule, readCaptures, receiverFromCapture } from '../../src/core/tests/capture';
 import { THIS_MARKER } from '../../src/core/sandbox/protocol';
@@ -50,14 +51,21 @@ function methodTarget(file: string, helperName: string, owner: string, member: s
     (s) => (ts.isClassDeclaration(s) && s.name?.text === owner) || (ts.isVariableStatement(s) && s.declarationList.declarations[0]?.name.getText(sf) === owner),
   );
   assert.ok(st, `owner ${owner}`);
-  const text = base.fileText;
-  const at = text.indexOf(member, st.getStart(sf));
+  // The member's own range, as extraction reports it for methods.
+  let node: ts.Node | undefined;
+  const find = (n: ts.Node): void => {
+    if (node) return;
+    if ((ts.isMethodDeclaration(n) || ts.isGetAccessor(n)) && n.name.getText(sf) === member) node = n;
+    else ts.forEachChild(n, find);
+  };
+  find(st);
+  assert.ok(node, `member ${member}`);
   return {
     ...base,
     name: `${owner}.${member}`,
-    statementStart: at,
-    statementEnd: at + member.length,
-    text: member,
+    statementStart: node.getStart(sf),
+    statementEnd: node.end,
+    text: node.getText(sf),
     method: { kind, accessor, owner, member, ownerStart: st.getStart(sf), ownerEnd: st.end },
   };
 }
@@ -393,4 +401,76 @@ void test('a truncated capture file (process killed mid-write) is read up to the
   fs.writeFileSync(path.join(capDir, 'zzz.bin'), Buffer.from([1, 2]));
   assert.equal(readCaptures(capDir, { projectRoot: dir, scratchRoot: dir }).calls.length, 2);
   assert.deepEqual(readCaptures(path.join(dir, 'missing'), { projectRoot: dir, scratchRoot: dir }), { totalCalls: 0, calls: [], callsByFile: {}, skipped: [] });
+});
+
+// ---- coverage by replay ---------------------------------------------------------------------------
+
+void test('coverage: a branch the calls never take is uncovered, and the counts are right', async () => {
+  const dir = tempDir();
+  const f = write(dir, {
+    'cov.ts': `import { helper } from './helper';
+
+export function classify(n: number): string {
+  let out = 'small';
+  if (n > 1000) {
+    out = 'huge';
+    helper(n);
+  }
+  for (let i = 0; i < 2; i++) out += '.';
+  return out;
+}
+`,
+    'helper.ts': `export function helper(n: number): number {\n  return n * 2;\n}\n`,
+  });
+  const target = extractTarget(f['cov.ts']!, { name: 'classify' });
+  const common = { target, nodePath: process.execPath, timeoutMs: 20_000, memoryMb: 256 };
+  const cov = await targetLineCoverage({ ...common, argLists: [[1], [5]], workDir: path.join(dir, 'w1') });
+  // Code lines: 4 (let), 5 (if), 6, 7 (inside the branch), 9 (for), 10 (return).
+  assert.deepEqual(cov, { coveredLines: 4, totalLines: 6, uncoveredLines: [6, 7] });
+  const all = await targetLineCoverage({ ...common, argLists: [[1], [5000]], workDir: path.join(dir, 'w2') });
+  assert.deepEqual(all, { coveredLines: 6, totalLines: 6, uncoveredLines: [] });
+  const none = await targetLineCoverage({ ...common, argLists: [], workDir: path.join(dir, 'w3') });
+  assert.deepEqual(none, { coveredLines: 0, totalLines: 6, uncoveredLines: [4, 5, 6, 7, 9, 10] });
+});
+
+void test('coverage: captured instance-method calls replayed through the receiver marker; hangs give null', async () => {
+  const dir = tempDir();
+  const f = write(dir, {
+    'lib.js': `class Acc {
+  constructor() { this.items = []; }
+  push(x) {
+    if (this.items.length >= 2) {
+      return false;
+    }
+    this.items.push(x);
+    return true;
+  }
+}
+function helper() { return 0; }
+function spin(n) {
+  while (n >= 0) n++;
+  return n;
+}
+module.exports = { Acc, helper, spin };
+`,
+    't.test.js': `const { Acc } = require('./lib.js');\nconst a = new Acc();\na.push(1);\na.push(2);\n`,
+  });
+  const original = fs.readFileSync(f['lib.js']!, 'utf8');
+  const target = methodTarget(f['lib.js']!, 'helper', 'Acc', 'push', 'instance', 'method');
+  instrument(target, path.join(dir, 'cap'), [f['t.test.js']!]);
+  runNode(f['t.test.js']!);
+  fs.writeFileSync(f['lib.js']!, original);
+  const res = readCaptures(path.join(dir, 'cap'), { projectRoot: dir, scratchRoot: dir });
+  assert.equal(res.calls.length, 2);
+  const argLists = res.calls.map(receiverFromCapture);
+  const common = { target, nodePath: process.execPath, timeoutMs: 20_000, memoryMb: 256 };
+  const cov = await targetLineCoverage({ ...common, argLists, workDir: path.join(dir, 'w1') });
+  assert.deepEqual(cov, { coveredLines: 3, totalLines: 4, uncoveredLines: [5] }, 'lines 4, 5, 7, 8 hold code');
+  // A receiver that already holds two items takes the early return.
+  const full = await targetLineCoverage({ ...common, argLists: [...argLists, [{ [THIS_MARKER]: 'state', props: { items: [1, 2] } }, 3]], workDir: path.join(dir, 'w2') });
+  assert.deepEqual(full, { coveredLines: 4, totalLines: 4, uncoveredLines: [] });
+
+  const spin = extractTarget(f['lib.js']!, { name: 'spin' });
+  const hung = await targetLineCoverage({ target: spin, argLists: [[1]], nodePath: process.execPath, timeoutMs: 1500, memoryMb: 128, workDir: path.join(dir, 'w3') });
+  assert.equal(hung, null);
 });
