@@ -1,4 +1,4 @@
-// Bundles the CLI, the sandbox runner (a separate bundle: it is what the child process loads
+// Bundles the CLI, the sandbox runner, the coverage runner (a separate bundle: it is what the child process loads
 // before any candidate code) and the VS Code extension into dist/.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -17,6 +17,8 @@ const builds = [
   // typescript and esbuild stay external: they are large and resolved from node_modules at run time.
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['typescript', 'esbuild'] },
   { ...common, entryPoints: ['src/core/sandbox/runner.ts'], outfile: 'dist/runner.js', sourcemap: false },
+  // Coverage by replay (coverage.ts): a child without the permission model, which blocks V8 coverage output.
+  { ...common, entryPoints: ['src/core/sandbox/coverage-runner.ts'], outfile: 'dist/coverage-runner.js', sourcemap: false },
 ];
 if (existsSync('src/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'typescript', 'esbuild'] });
