@@ -24,7 +24,13 @@ for (const name of existsSync(root) ? readdirSync(root).sort() : []) {
   const marker = join(dir, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) continue;
   process.stderr.write(`setup-fixtures: npm ci in ${name}\n`);
-  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  let r = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  if (r.status !== 0) {
+    // npm 11's `ci` rejects lockfiles whose platform-specific optional packages (rollup's, esbuild's)
+    // were resolved on another platform; `install` honours the same lockfile and fills them in.
+    process.stderr.write(`setup-fixtures: npm ci failed in ${name}; trying npm install with the same lockfile\n`);
+    r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  }
   if (r.status !== 0) {
     process.stderr.write(`setup-fixtures: npm ci failed in ${name} (exit ${r.status ?? r.signal})\n`);
     failed = true;

@@ -12,7 +12,7 @@ import type { TestsOptions } from '../options';
 import type { CandidateTests, FailedTest, TestsSummary } from '../report';
 import type { TargetFunction } from '../types';
 import { targetLineCoverage } from '../coverage';
-import { argListFromCapture, instrumentModule, readCaptures } from './capture';
+import { instrumentModule, readCaptures, receiverFromCapture } from './capture';
 import { createScratch, detectTestProject, findTestFiles, runProjectTests, type Scratch } from './index';
 import type { TestCaseResult, TestProject, TestRunResult } from './types';
 
@@ -127,7 +127,7 @@ export async function startProjectTests(ctx: ProjectTestsContext): Promise<Proje
         .join(', ')}${excluded.length > 3 ? ', ...' : ''}); ${excluded.length === 1 ? 'it is' : 'they are'} excluded from the gate.`,
     );
   }
-  const argLists = capture.calls.map((c) => argListFromCapture(target, c));
+  const argLists = capture.calls.map((c) => receiverFromCapture(c));
   if (capture.skipped.length) {
     notes.push(`Some calls from the tests could not be captured: ${capture.skipped.map((s) => `${s.count} (${s.reason})`).join('; ')}.`);
   }
