@@ -84,8 +84,8 @@ void test('Mocha (ESM): the selected spec runs as the gate and the report lists 
   const report = await runHotpath({
     file: join(PROJECTS, 'mocha-esm/src/words.js'),
     selector: { name: 'topWords' },
-    // The original itself: the run still captures the calls and lists the spec with its call count.
-    variants: [{ origin: 'same', source: readFileSync(join(PROJECTS, 'mocha-esm/src/words.js'), 'utf8') }],
+    // An equivalent rewording (`??` for `||` on match()): verified against the captured calls too.
+    variants: [{ origin: 'same', source: readFileSync(join(PROJECTS, 'mocha-esm/src/words.js'), 'utf8').replace('|| []', '?? []') }],
     tests: { glob: 'test/**/*.spec.js' },
   });
   const t = report.tests;
@@ -93,5 +93,7 @@ void test('Mocha (ESM): the selected spec runs as the gate and the report lists 
   assert.equal(t?.selection, '--tests test/**/*.spec.js');
   assert.deepEqual(t?.files, [{ file: 'test/words.spec.js', calls: 4 }]);
   assert.equal(t?.passing, 4);
+  assert.ok(report.verification.sources.some((s) => /^4 captured/.test(s)), report.verification.sources.join('; '));
+  assert.notEqual(report.candidates[0]!.verdict, 'incorrect', report.candidates[0]!.reason);
   assert.ok(report.notes.every((n) => !/could not be used/.test(n)), report.notes.join('\n'));
 });
