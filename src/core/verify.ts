@@ -229,7 +229,7 @@ export function describeDifference(
   // 'return value', 'thrown error', 'argument 2 after the call' name a part; other aspects
   // ('threw instead of returning', ...) say what happened.
   const part = valueAspect || diff.aspect === 'thrown error';
-  const the = diff.aspect.startsWith("`this`") ? "" : "the ";
+  const the = diff.aspect.startsWith('`this`') ? '' : 'the ';
   const what = part ? `Differs from the original in ${the}${diff.aspect}${where}` : `Differs from the original: it ${diff.aspect}${where}`;
   return {
     reason: `${what} for input ${input}${label}: expected ${expected}, got ${actual}.`,
