@@ -522,7 +522,7 @@ function select(found: Found[], selector: TargetSelector, sf: ts.SourceFile, sho
   if (ok) return ok;
   if (exact.length === 0 && !name.includes('.')) {
     // A member name alone selects a method when exactly one supported method has it.
-    const members = found.filter((f) => f.info.name.endsWith(`.${name}`));
+    const members = found.filter((f) => f.info.name.endsWith(`.${name}`) || f.info.name.endsWith(`.#${name}`));
     const usable = members.filter((f) => f.info.supported);
     if (usable.length === 1) return usable[0]!;
     if (usable.length > 1) {
@@ -530,7 +530,7 @@ function select(found: Found[], selector: TargetSelector, sf: ts.SourceFile, sho
       throw new InputError(`'${name}' is ambiguous in ${shown}: ${list}. Select one as Owner.${name}.`);
     }
   }
-  const bad = exact[0] ?? found.find((f) => f.info.name.endsWith(`.${name}`));
+  const bad = exact[0] ?? found.find((f) => f.info.name.endsWith(`.${name}`) || f.info.name.endsWith(`.#${name}`));
   if (bad) throw new InputError(bad.info.reason ?? `'${bad.info.name}' is not supported.`);
   throw new InputError(`No function named '${name}' in ${shown}. ${describeFunctions(found)}`);
 }

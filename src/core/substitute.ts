@@ -309,7 +309,7 @@ function memberOf(target: TargetFunction, st: ts.Statement, sf: ts.SourceFile): 
   for (const x of members) {
     if (ts.isSemicolonClassElement(x)) continue;
     const n = memberName(x);
-    const isTarget = n === m.member && !(x.name && ts.isPrivateIdentifier(x.name)) && !ts.isSetAccessor(x) && hasMod(x, ts.SyntaxKind.StaticKeyword) === (m.kind === 'static');
+    const isTarget = n === m.member && !(x.name && ts.isPrivateIdentifier(x.name)) && !ts.isSetAccessor(x) && !known.has(normalize(x.getText(sf)));
     if (isTarget) {
       if ((ts.isMethodDeclaration(x) || ts.isGetAccessor(x)) && !x.body) continue; // overload signature
       found.push(x);
@@ -352,7 +352,8 @@ function describeMember(x: ts.Node): string {
 function kindProblem(target: TargetFunction, x: ts.Node): string | null {
   const m = target.method!;
   const getter = ts.isGetAccessor(x);
-  if (getter !== (m.accessor === 'getter')) return `The variant changes the kind of '${target.name}' (${describeMember(x)} instead of ${describeTarget(target)}).`;
+  const isStatic = hasMod(x, ts.SyntaxKind.StaticKeyword);
+  if (getter !== (m.accessor === 'getter') || (m.kind !== 'object' && isStatic !== (m.kind === 'static'))) return `The variant changes the kind of '${target.name}' (${describeMember(x)} instead of ${describeTarget(target)}).`;
   let fn: ts.FunctionLikeDeclaration | null = null;
   if (ts.isMethodDeclaration(x) || ts.isGetAccessor(x)) fn = x;
   else if (ts.isPropertyAssignment(x) && m.kind === 'object') {
