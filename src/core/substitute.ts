@@ -309,7 +309,8 @@ function memberOf(target: TargetFunction, st: ts.Statement, sf: ts.SourceFile): 
   for (const x of members) {
     if (ts.isSemicolonClassElement(x)) continue;
     const n = memberName(x);
-    const isTarget = n === m.member && !(x.name && ts.isPrivateIdentifier(x.name)) && !ts.isSetAccessor(x) && !known.has(normalize(x.getText(sf)));
+    // The member itself (even unchanged); a same-named setter repeated as is stays context.
+    const isTarget = n === m.member && !(x.name && ts.isPrivateIdentifier(x.name)) && !(ts.isSetAccessor(x) && known.has(normalize(x.getText(sf))));
     if (isTarget) {
       if ((ts.isMethodDeclaration(x) || ts.isGetAccessor(x)) && !x.body) continue; // overload signature
       found.push(x);
