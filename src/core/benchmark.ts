@@ -6,7 +6,7 @@
  * confirmation rounds alone (no winner's curse, no running until significant).
  */
 import type { Logger } from './logger';
-import type { BenchJob, RunnerMessage } from './sandbox/protocol';
+import type { BenchJob, CallReceiver, RunnerMessage } from './sandbox/protocol';
 import { runSandboxed } from './sandbox/spawn';
 import { median } from './stats';
 import { createRng } from './rng';
@@ -20,6 +20,8 @@ export interface BenchContext {
   frozenNowMs: number;
   signal?: AbortSignal;
   logger: Logger;
+  /** Call convention of a method target (absent: a plain function). */
+  receiver?: CallReceiver;
 }
 
 export interface SizePool {
@@ -65,6 +67,7 @@ export async function measureArm(
     timeMs: timing.timeMs,
     minSampleNs: timing.minSampleNs,
     maxCalls: timing.maxCalls,
+    ...(ctx.receiver && ctx.receiver !== 'none' ? { receiver: ctx.receiver } : {}),
   };
   const sizes = new Map<number, ArmSize>();
   const tampers = new Set<string>();

@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { build, type Loader, type Message } from 'esbuild';
 import { SandboxError, throwIfAborted } from './errors';
-import { TARGET_EXPORT } from './sandbox/protocol';
-import type { Language } from './types';
+import { OWNER_EXPORT, TARGET_EXPORT } from './sandbox/protocol';
+import type { Language, MethodInfo } from './types';
 
 export interface BundleOptions {
   /** The user's file, absolute: imports resolve from its directory. */
@@ -16,6 +16,8 @@ export interface BundleOptions {
   /** Full module text (original or substituted). */
   text: string;
   targetName: string;
+  /** Set for method targets: the owner is exposed too, and the target is the member's function. */
+  method?: MethodInfo | null;
   moduleKind: 'esm' | 'cjs';
   language: Language;
   outFile: string;
@@ -43,11 +45,28 @@ function loaderFor(file: string, language: Language): Loader {
   }
 }
 
-/** The statement appended to the module that exposes the target under TARGET_EXPORT. */
-export function exposeTarget(targetName: string, moduleKind: 'esm' | 'cjs'): string {
+/**
+ * The statements appended to the module that expose the target under TARGET_EXPORT. For a
+ * method, OWNER_EXPORT is the class or object literal and TARGET_EXPORT the underlying function:
+ * the prototype's method, the static method, the object's method, or a getter's `get` function
+ * (from the property descriptor, so the getter is not invoked at load).
+ */
+export function exposeTarget(targetName: string, moduleKind: 'esm' | 'cjs', method: MethodInfo | null = null): string {
+  if (!method) {
+    return moduleKind === 'esm'
+      ? `\nexport { ${targetName} as ${TARGET_EXPORT} };\n`
+      : `\n;module.exports.${TARGET_EXPORT} = ${targetName};\n`;
+  }
+  const holder = method.kind === 'instance' ? `${method.owner}.prototype` : method.owner;
+  const key = JSON.stringify(method.member);
+  const fn =
+    method.accessor === 'getter'
+      ? `(Object.getOwnPropertyDescriptor(${holder}, ${key}) || {}).get`
+      : `${holder}[${key}]`;
+  const local = '__hotpath_member_fn__';
   return moduleKind === 'esm'
-    ? `\nexport { ${targetName} as ${TARGET_EXPORT} };\n`
-    : `\n;module.exports.${TARGET_EXPORT} = ${targetName};\n`;
+    ? `\nconst ${local} = ${fn};\nexport { ${method.owner} as ${OWNER_EXPORT}, ${local} as ${TARGET_EXPORT} };\n`
+    : `\n;module.exports.${OWNER_EXPORT} = ${method.owner};\nmodule.exports.${TARGET_EXPORT} = ${fn};\n`;
 }
 
 function displayFile(file: string, userFile: string): string {
@@ -71,7 +90,7 @@ function isBuildFailure(err: unknown): err is { errors: Message[] } {
 
 export async function bundleVariant(opts: BundleOptions): Promise<BundleResult> {
   throwIfAborted(opts.signal);
-  const contents = opts.text + exposeTarget(opts.targetName, opts.moduleKind);
+  const contents = opts.text + exposeTarget(opts.targetName, opts.moduleKind, opts.method ?? null);
   let errors: Message[];
   try {
     const result = await build({

@@ -9,7 +9,7 @@ import ts from 'typescript';
 import { InputError } from './errors';
 import type { TargetSelector } from './options';
 import { schemaOfParameter } from './schema';
-import type { FunctionShape, Language, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction } from './types';
+import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction } from './types';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
 
@@ -29,10 +29,13 @@ interface Found {
   /** Short tag for unsupported functions in listings ('generator', 'class method', ...). */
   label: string | null;
   /** The function node itself (supported functions only). */
-  fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | null;
-  /** The top-level statement that holds it (supported functions only). */
-  statement: ts.FunctionDeclaration | ts.VariableStatement | null;
+  fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration | ts.GetAccessorDeclaration | null;
+  /** The top-level statement that holds it (supported functions only); for a method, the owner's statement. */
+  statement: ts.FunctionDeclaration | ts.VariableStatement | ts.ClassDeclaration | null;
   shape: FunctionShape | null;
+  /** For a supported method: the member node (what a candidate replaces) and where it lives. */
+  member: ts.ClassElement | ts.ObjectLiteralElementLike | null;
+  method: Omit<MethodInfo, 'ownerStart' | 'ownerEnd'> | null;
   /** Range used for `--line` selection (includes a leading JSDoc), as offsets. */
   rangeStart: number;
   rangeEnd: number;
@@ -121,6 +124,29 @@ function isGenerator(fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.Arr
 }
 
 const TOP_LEVEL_ONLY = 'Hotpath supports top-level functions for now.';
+const METHOD_KINDS = 'Hotpath supports methods, static methods and getters of top-level classes and object literals (not constructors, setters, generators or #private members).';
+
+/** `({ ... })`, `{ ... } as T`, `{ ... } satisfies T` → the object literal. */
+function unwrapObject(e: ts.Expression | undefined): ts.ObjectLiteralExpression | null {
+  let cur = e;
+  while (cur) {
+    if (ts.isObjectLiteralExpression(cur)) return cur;
+    if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
+    else return null;
+  }
+  return null;
+}
+
+/** Why a member of a top-level class or object literal cannot be a target, or null when it can. */
+function memberProblem(full: string, m: ts.Node): string | null {
+  const name = (m as { name?: ts.PropertyName }).name;
+  if (name && ts.isPrivateIdentifier(name)) return `'${full}' is a #private member; ${METHOD_KINDS}`;
+  if (ts.isSetAccessor(m)) return `'${full}' is a setter; ${METHOD_KINDS}`;
+  if (ts.isPropertyDeclaration(m)) return `'${full}' is a class field holding a function; ${METHOD_KINDS} Write it as a method (${(name as ts.Identifier).text}(...) { ... }).`;
+  const fn = ts.isPropertyAssignment(m) ? unwrapFunction(m.initializer) : (m as ts.MethodDeclaration);
+  if (fn && !ts.isArrowFunction(fn) && fn.asteriskToken) return `'${full}' is a generator method; ${METHOD_KINDS}`;
+  return null;
+}
 const GENERATOR_REASON = 'Hotpath supports plain and async functions.';
 
 function collect(sf: ts.SourceFile): Found[] {
@@ -128,7 +154,7 @@ function collect(sf: ts.SourceFile): Found[] {
   const add = (
     name: string,
     node: ts.Node,
-    extra: Partial<Pick<Found, 'fn' | 'statement' | 'shape'>> & { reason: string | null; label: string | null },
+    extra: Partial<Pick<Found, 'fn' | 'statement' | 'shape' | 'member' | 'method'>> & { reason: string | null; label: string | null },
   ) => {
     const start = node.getStart(sf);
     found.push({
@@ -137,6 +163,8 @@ function collect(sf: ts.SourceFile): Found[] {
       fn: extra.fn ?? null,
       statement: extra.statement ?? null,
       shape: extra.shape ?? null,
+      member: extra.member ?? null,
+      method: extra.method ?? null,
       rangeStart: node.getStart(sf, true),
       rangeEnd: node.end,
     });
@@ -157,7 +185,7 @@ function collect(sf: ts.SourceFile): Found[] {
       if (ts.isClassDeclaration(child) || ts.isClassExpression(child)) {
         let cls = child.name?.text;
         if (!cls && ts.isVariableDeclaration(child.parent) && ts.isIdentifier(child.parent.name)) cls = child.parent.name.text;
-        return visitClass(child, cls ?? '(class)');
+        return visitClass(child, cls ?? '(class)', null);
       }
       if (ts.isObjectLiteralExpression(child)) {
         let objName: string | null = null;
@@ -167,7 +195,7 @@ function collect(sf: ts.SourceFile): Found[] {
           const isFn = ts.isMethodDeclaration(p) || (ts.isPropertyAssignment(p) && unwrapFunction(p.initializer));
           if (objName && pname && isFn) {
             const full = `${objName}.${pname}`;
-            add(full, p, { reason: `'${full}' is an object method; ${TOP_LEVEL_ONLY}`, label: 'object method' });
+            add(full, p, { reason: `'${full}' is a method of an object literal that is not a top-level const; ${TOP_LEVEL_ONLY}`, label: 'object method' });
             visitNested(p, full);
           } else {
             visitNested(p, owner);
@@ -179,17 +207,74 @@ function collect(sf: ts.SourceFile): Found[] {
     });
   };
 
-  const visitClass = (cls: ts.ClassLikeDeclaration, clsName: string) => {
+  /**
+   * Members of a class. With `top` (a named top-level class declaration) methods, static
+   * methods and getters are supported targets; members of nested classes are not.
+   */
+  const visitClass = (cls: ts.ClassLikeDeclaration, clsName: string, top: ts.ClassDeclaration | null) => {
     for (const m of cls.members) {
+      if (ts.isConstructorDeclaration(m) && m.body) {
+        const full = `${clsName}.constructor`;
+        add(full, m, { reason: `'${full}' is a constructor; ${METHOD_KINDS}`, label: 'constructor' });
+        visitNested(m, full);
+        continue;
+      }
       const mname = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isPrivateIdentifier(m.name)) ? m.name.text : null;
       const isFn = ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m) || (ts.isPropertyDeclaration(m) && unwrapFunction(m.initializer));
-      if (mname && isFn) {
-        const full = `${clsName}.${mname}`;
-        add(full, m, { reason: `'${full}' is a class method; ${TOP_LEVEL_ONLY}`, label: 'class method' });
-        visitNested(m, full);
-      } else {
+      if (!mname || !isFn) {
         visitNested(m, clsName);
+        continue;
       }
+      const full = `${clsName}.${mname}`;
+      if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m)) && !m.body) continue; // overload signature or abstract member
+      const reason = !top
+        ? `'${full}' is a method of a class that is not declared at the top level; ${TOP_LEVEL_ONLY}`
+        : memberProblem(full, m);
+      if (reason !== null || !top) {
+        add(full, m, { reason: reason ?? TOP_LEVEL_ONLY, label: top ? 'class member' : 'class method' });
+      } else {
+        const fn = m as ts.MethodDeclaration | ts.GetAccessorDeclaration;
+        const isStatic = hasModifier(m, ts.SyntaxKind.StaticKeyword);
+        add(full, m, {
+          reason: null,
+          label: null,
+          fn,
+          statement: top,
+          shape: 'declaration',
+          member: m,
+          method: { kind: isStatic ? 'static' : 'instance', accessor: ts.isGetAccessor(m) ? 'getter' : 'method', owner: clsName, member: mname },
+        });
+      }
+      visitNested(m, full);
+    }
+  };
+
+  /** Members of a top-level `const obj = { ... }`: methods, getters and function-valued properties are supported. */
+  const visitObject = (obj: ts.ObjectLiteralExpression, objName: string, statement: ts.VariableStatement) => {
+    for (const p of obj.properties) {
+      const pname = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isPrivateIdentifier(p.name)) ? p.name.text : null;
+      const fnInit = ts.isPropertyAssignment(p) ? unwrapFunction(p.initializer) : null;
+      const isFn = ts.isMethodDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p) || !!fnInit;
+      if (!pname || !isFn) {
+        visitNested(p, objName);
+        continue;
+      }
+      const full = `${objName}.${pname}`;
+      const reason = memberProblem(full, p);
+      if (reason !== null) add(full, p, { reason, label: 'object member' });
+      else {
+        const fn = fnInit ?? (p as ts.MethodDeclaration | ts.GetAccessorDeclaration);
+        add(full, p, {
+          reason: null,
+          label: null,
+          fn,
+          statement,
+          shape: fnInit ? (ts.isArrowFunction(fnInit) ? 'arrow' : 'function-expression') : 'declaration',
+          member: p,
+          method: { kind: 'object', accessor: ts.isGetAccessor(p) ? 'getter' : 'method', owner: objName, member: pname },
+        });
+      }
+      visitNested(p, full);
     }
   };
 
@@ -214,6 +299,11 @@ function collect(sf: ts.SourceFile): Found[] {
       const decls = st.declarationList.declarations;
       for (const d of decls) {
         const fn = unwrapFunction(d.initializer);
+        const obj = unwrapObject(d.initializer);
+        if (obj && ts.isIdentifier(d.name) && decls.length === 1 && (st.declarationList.flags & ts.NodeFlags.Const) !== 0 && !hasModifier(st, ts.SyntaxKind.DeclareKeyword)) {
+          visitObject(obj, d.name.text, st);
+          continue;
+        }
         if (!fn || !ts.isIdentifier(d.name)) {
           if (d.initializer) visitNested(d, ts.isIdentifier(d.name) ? d.name.text : null);
           continue;
@@ -232,7 +322,8 @@ function collect(sf: ts.SourceFile): Found[] {
       continue;
     }
     if (ts.isClassDeclaration(st)) {
-      visitClass(st, st.name?.text ?? 'default');
+      // A class needs a name to be the owner of a target (`export default class {}` has none).
+      visitClass(st, st.name?.text ?? 'default', st.name && !hasModifier(st, ts.SyntaxKind.DeclareKeyword) ? st : null);
       continue;
     }
     if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -429,7 +520,17 @@ function select(found: Found[], selector: TargetSelector, sf: ts.SourceFile, sho
   const exact = found.filter((f) => f.info.name === name);
   const ok = exact.find((f) => f.info.supported);
   if (ok) return ok;
-  const bad = exact[0] ?? found.find((f) => f.info.name.endsWith(`.${name}`));
+  if (exact.length === 0 && !name.includes('.')) {
+    // A member name alone selects a method when exactly one supported method has it.
+    const members = found.filter((f) => f.info.name.endsWith(`.${name}`) || f.info.name.endsWith(`.#${name}`));
+    const usable = members.filter((f) => f.info.supported);
+    if (usable.length === 1) return usable[0]!;
+    if (usable.length > 1) {
+      const list = usable.map((f) => `${f.info.name} (line ${f.info.start.line})`).join(', ');
+      throw new InputError(`'${name}' is ambiguous in ${shown}: ${list}. Select one as Owner.${name}.`);
+    }
+  }
+  const bad = exact[0] ?? found.find((f) => f.info.name.endsWith(`.${name}`) || f.info.name.endsWith(`.#${name}`));
   if (bad) throw new InputError(bad.info.reason ?? `'${bad.info.name}' is not supported.`);
   throw new InputError(`No function named '${name}' in ${shown}. ${describeFunctions(found)}`);
 }
@@ -478,10 +579,16 @@ export function extractTarget(file: string, selector: TargetSelector, fileText?:
   const chosen = select(collect(sf), selector, sf, shown);
   const fn = chosen.fn!;
   const statement = chosen.statement!;
-  const statementStart = statement.getStart(sf);
-  const statementEnd = statement.end;
-  const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword) || exportedByReference(sf).has(chosen.info.name);
+  const ownerStart = statement.getStart(sf);
+  const ownerEnd = statement.end;
+  // For a method the candidate replaces the member; for a function, the whole statement.
+  const replaced = chosen.member ?? statement;
+  const statementStart = replaced.getStart(sf);
+  const statementEnd = replaced.end;
+  const exportName = chosen.method ? chosen.method.owner : chosen.info.name;
+  const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword) || exportedByReference(sf).has(exportName);
   const returnType = fn.type ?? ts.getJSDocReturnType(fn);
+  const method: MethodInfo | null = chosen.method ? { ...chosen.method, ownerStart, ownerEnd } : null;
 
   return {
     file: abs,
@@ -500,6 +607,6 @@ export function extractTarget(file: string, selector: TargetSelector, fileText?:
     start: positionOf(sf, statementStart),
     end: positionOf(sf, statementEnd),
     context: moduleContext(abs, sf, statement),
-    method: null,
+    method,
   };
 }

@@ -14,7 +14,8 @@
  */
 import { FN_MARKER, type FnMarkerKind } from './sandbox/protocol';
 import { createRng, type Rng } from './rng';
-import type { ParamInfo, PropertySchema, TypedArrayName, TypeSchema } from './types';
+import type { ParamInfo, PropertySchema, TargetFunction, TypedArrayName, TypeSchema } from './types';
+import { callPlan } from './methods';
 
 // ---------------------------------------------------------------------------------------------
 // Schema helpers
@@ -1796,4 +1797,34 @@ function text(rng: Rng, len: number, vocab: readonly string[]): string {
     total += w.length + 1;
   }
   return parts.join(' ').slice(0, len);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets (functions and methods)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Verification argument lists for a target. For instance methods each list starts with a
+ * receiver marker built from the class's fields or constructor parameters (see methods.ts),
+ * generated together with the arguments so that edge values and pairings cover `this` too.
+ */
+export function generateTargetVerifyInputs(target: TargetFunction, opts: VerifyInputOptions): unknown[][] {
+  const plan = callPlan(target);
+  return generateVerifyInputs(plan.params, opts).map(plan.toArgs);
+}
+
+/** Benchmark argument lists for a target; the size also sizes the receiver's collections (`this.items`). */
+export function generateTargetBenchInputs(target: TargetFunction, size: number, opts: BenchInputOptions): unknown[][] {
+  const plan = callPlan(target);
+  return generateBenchInputs(plan.params, size, opts).map(plan.toArgs);
+}
+
+/** sizeLadder for a target (receiver fields included). */
+export function targetSizeLadder(target: TargetFunction): number[] {
+  return sizeLadder(callPlan(target).params);
+}
+
+/** describeSizeMeaning for a target, naming receiver fields `this.x`. */
+export function describeTargetSizeMeaning(target: TargetFunction): string {
+  return describeSizeMeaning(callPlan(target).display);
 }

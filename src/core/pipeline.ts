@@ -18,8 +18,8 @@ import { extractTarget } from './extract';
 import { applyCandidate, parseCandidate } from './substitute';
 import { bundleVariant } from './bundle';
 import { unifiedDiff } from './diff';
-import { generateVerifyInputs, generateBenchInputs, sizeLadder, describeSizeMeaning } from './inputs';
-import { renderValueArgs } from './render';
+import { generateTargetVerifyInputs, generateTargetBenchInputs, targetSizeLadder, describeTargetSizeMeaning } from './inputs';
+import { receiverOf, renderCall } from './methods';
 import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './stats';
 import { crossCallState } from './statecheck';
 import { reductions } from './shrink';
@@ -198,7 +198,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     // The original, built once, and a byte-identical second build: the A/A arm.
     stage('building', `Building the original ${target.name}`);
     const build = (text: string, outFile: string) =>
-      bundleVariant({ file, text, targetName: target.name, moduleKind: target.context.moduleKind, language: target.language, outFile, signal });
+      bundleVariant({ file, text, targetName: target.name, method: target.method, moduleKind: target.context.moduleKind, language: target.language, outFile, signal });
     const originalBundle = join(jobDir, 'original.cjs');
     const copyBundle = join(jobDir, 'original-copy.cjs');
     for (const out of [originalBundle, copyBundle]) {
@@ -206,9 +206,10 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       if (!b.ok) throw new InputError(`Cannot build ${displayPath(file)}: ${b.error}`);
     }
     throwIfAborted(signal);
-    const ladder = sizeLadder(target.params);
-    const sizeMeaning = describeSizeMeaning(target.params);
-    const bctx: BenchContext = { nodePath, jobDir, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger };
+    const ladder = targetSizeLadder(target);
+    const sizeMeaning = describeTargetSizeMeaning(target);
+    const receiver = receiverOf(target);
+    const bctx: BenchContext = { nodePath, jobDir, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger, receiver };
     let benchBySize: Map<number, unknown[][]> | null = null;
     const noiseState: NoiseState = { aa: null, attempted: false, unreliable: false, factor: 1 };
 
@@ -238,7 +239,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         workloadPool = { size: WORKLOAD_SIZE, inputsFile: join(jobDir, 'workload.bin') };
         await writeFile(workloadPool.inputsFile, serialize(captured.slice(0, TESTS_DEFAULTS.maxWorkloadCalls)));
       }
-      const generated = generateVerifyInputs(target.params, { seed });
+      const generated = generateTargetVerifyInputs(target, { seed });
       const inputs: unknown[][] = [...(userInputs?.fixed ?? []), ...captured, ...generated];
       verification.sources = [
         ...(userInputs?.fixed.length ? [`${userInputs.fixed.length} from ${opts.inputsModule}`] : []),
@@ -253,7 +254,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       }
       const inputsFile = join(jobDir, 'verify-inputs.bin');
       await writeFile(inputsFile, serialize(inputs));
-      const vctx: VerifyContext = { nodePath, jobDir, inputsFile, inputCount: inputs.length, callTimeoutMs, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger };
+      const vctx: VerifyContext = { nodePath, jobDir, inputsFile, inputCount: inputs.length, callTimeoutMs, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger, receiver };
       stage('verifying', `Running the original on ${inputs.length} inputs`);
       const original = await runVariant(originalBundle, vctx, true);
       if (original.failure) {
@@ -285,7 +286,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         await writeFile(inputsFile, serialize(kept));
         vctx.inputCount = kept.length;
       }
-      prepared = { vctx, expected, inputs: kept, count: kept.length, inputText: (i: number) => renderValueArgs(kept[i] ?? [], 300) };
+      prepared = { vctx, expected, inputs: kept, count: kept.length, inputText: (i: number) => renderCall(target, kept[i] ?? [], 300) };
       return prepared;
     };
     let pools: SizePool[] | null = null;
@@ -346,7 +347,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${prep.count} inputs`, k + 1, runnable.length);
         const outcomes = await runVariant(w.bundle!, prep.vctx, true);
         w.spentMs += outcomes.wallMs;
-        const cmp = compareVariant(prep.expected, outcomes, prep.inputText, prep.count);
+        const cmp = compareVariant(prep.expected, outcomes, prep.inputText, prep.count, receiver);
         if (cmp.kind === 'equivalent') {
           w.outcomes = outcomes;
           update(w, { reason: `Equivalent on ${cmp.compared} calls; waiting for the benchmark.` });
@@ -355,7 +356,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
           const failing = prep.inputs[cmp.index];
           if (!cmp.probe && failing) {
             const t = performance.now();
-            const smaller = await shrinkCounterexample(failing, originalBundle, w.bundle!, prep.vctx, join(jobDir, `shrink-${w.report.id}.bin`));
+            const smaller = await shrinkCounterexample(failing, originalBundle, w.bundle!, prep.vctx, join(jobDir, `shrink-${w.report.id}.bin`), target);
             w.spentMs += performance.now() - t;
             if (smaller) ({ reason, counterexample } = smaller);
           }
@@ -481,6 +482,7 @@ async function shrinkCounterexample(
   candidateBundle: string,
   vctx: VerifyContext,
   file: string,
+  target: TargetFunction,
 ): Promise<{ reason: string; counterexample: Counterexample } | null> {
   const deadline = performance.now() + 10_000;
   let best: { reason: string; counterexample: Counterexample } | null = null;
@@ -500,7 +502,7 @@ async function shrinkCounterexample(
       const diff = compareOutcomes(e, a);
       if (diff) {
         found = i;
-        best = describeDifference(e, a, diff, renderValueArgs(cands[i]!, 300));
+        best = describeDifference(e, a, diff, renderCall(target, cands[i]!, 300), '', vctx.receiver);
         break;
       }
     }
@@ -616,7 +618,7 @@ async function choosePools(
     for (const size of chunk) {
       throwIfAborted(ctx.signal);
       const count = Math.max(4, Math.min(DEFAULTS.poolCount, Math.ceil(262_144 / size)));
-      const lists = userBySize?.get(size) ?? generateBenchInputs(target.params, size, { seed: ctx.seed + size, count });
+      const lists = userBySize?.get(size) ?? generateTargetBenchInputs(target, size, { seed: ctx.seed + size, count });
       if (!lists.length) continue;
       const f = join(ctx.jobDir, `bench-${size}.bin`);
       await writeFile(f, serialize(lists));

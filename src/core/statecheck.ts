@@ -27,13 +27,53 @@ type FnNode = ts.FunctionLikeDeclaration;
 
 interface ModuleInfo {
   vars: Set<string>;
+  /** Module functions by name; members of top-level classes and `const` objects as `Owner.member`. */
   functions: Map<string, FnNode>;
+  /** For members: what `this` is inside them when it is module-level state (the class for static members, the object for object members). */
+  thisOwner: Map<string, string>;
+  /** For members: the owner, whose other members `this.x(...)` / `Owner.x(...)` reach. */
+  ownerOf: Map<string, string>;
+}
+
+/** Members of a class or object literal that have bodies, as [name, function node, static?]. */
+function membersOf(members: readonly (ts.ClassElement | ts.ObjectLiteralElementLike)[]): [string, FnNode, boolean][] {
+  const out: [string, FnNode, boolean][] = [];
+  for (const m of members) {
+    const name = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) ? m.name.text : null;
+    if (!name) continue;
+    const isStatic = ts.canHaveModifiers(m) && (ts.getModifiers(m) ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+    if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m)) && m.body) out.push([name, m, isStatic]);
+    else if ((ts.isPropertyAssignment(m) || ts.isPropertyDeclaration(m)) && m.initializer) {
+      let init = m.initializer;
+      while (ts.isParenthesizedExpression(init) || ts.isAsExpression(init)) init = init.expression;
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) out.push([name, init, isStatic]);
+    }
+  }
+  return out;
 }
 
 function collectModule(sf: ts.SourceFile): ModuleInfo {
   const vars = new Set<string>();
   const functions = new Map<string, FnNode>();
+  const thisOwner = new Map<string, string>();
+  const ownerOf = new Map<string, string>();
+  const addMembers = (owner: string, members: readonly (ts.ClassElement | ts.ObjectLiteralElementLike)[], isObject: boolean) => {
+    for (const [name, fn, isStatic] of membersOf(members)) {
+      const key = `${owner}.${name}`;
+      functions.set(key, fn);
+      ownerOf.set(key, owner);
+      if (isObject || isStatic) thisOwner.set(key, owner);
+    }
+  };
   for (const st of sf.statements) {
+    if (ts.isClassDeclaration(st) && st.name) addMembers(st.name.text, st.members, false);
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        let init = d.initializer;
+        while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
+        if (init && ts.isObjectLiteralExpression(init) && ts.isIdentifier(d.name)) addMembers(d.name.text, init.properties, true);
+      }
+    }
     if (ts.isFunctionDeclaration(st) && st.name) functions.set(st.name.text, st);
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
@@ -54,7 +94,7 @@ function collectModule(sf: ts.SourceFile): ModuleInfo {
     }
     if (ts.isClassDeclaration(st) && st.name) vars.add(st.name.text);
   }
-  return { vars, functions };
+  return { vars, functions, thisOwner, ownerOf };
 }
 
 /** Names declared inside a function (parameters and local declarations): they shadow module names. */
@@ -73,10 +113,14 @@ function localNames(fn: FnNode): Set<string> {
   return out;
 }
 
+/** rootIdentifier's answer for `this.x...`. */
+const THIS = '#this';
+
 function rootIdentifier(e: ts.Expression): string | null {
   let cur: ts.Expression = e;
   for (;;) {
     if (ts.isIdentifier(cur)) return cur.text;
+    if (cur.kind === ts.SyntaxKind.ThisKeyword) return THIS;
     if (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur)) cur = cur.expression;
     else if (ts.isParenthesizedExpression(cur) || ts.isNonNullExpression(cur) || ts.isAsExpression(cur)) cur = cur.expression;
     else return null;
@@ -100,8 +144,11 @@ function writtenState(sf: ts.SourceFile, start: string): Map<string, string> {
     const fn = mod.functions.get(name);
     if (!fn) continue;
     const locals = localNames(fn);
+    const owner = mod.ownerOf.get(name);
     const isState = (id: string | null): id is string => id !== null && mod.vars.has(id) && !locals.has(id);
-    const note = (id: string | null) => {
+    const note = (raw: string | null) => {
+      // `this` in a static or object member is the owner, which lives as long as the module.
+      const id = raw === THIS ? (mod.thisOwner.get(name) ?? null) : raw;
       if (isState(id) && !written.has(id)) written.set(id, name);
     };
     const visit = (n: ts.Node) => {
@@ -118,6 +165,11 @@ function writtenState(sf: ts.SourceFile, start: string): Map<string, string> {
         if ((text === 'Object.assign' || text === 'Reflect.set' || text === 'Object.defineProperty') && n.arguments[0]) note(rootIdentifier(n.arguments[0]));
       }
       if (ts.isIdentifier(n) && mod.functions.has(n.text) && !locals.has(n.text)) queue.push(n.text);
+      // Other members reached as this.x or Owner.x.
+      if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.name)) {
+        const base = n.expression.kind === ts.SyntaxKind.ThisKeyword ? owner : ts.isIdentifier(n.expression) ? n.expression.text : undefined;
+        if (base !== undefined && mod.functions.has(`${base}.${n.name.text}`)) queue.push(`${base}.${n.name.text}`);
+      }
       n.forEachChild(visit);
     };
     const body = fn.body;

@@ -129,8 +129,12 @@ function withoutExport(text: string): string {
  * the replacement statement, new helpers and new imports.
  */
 export function parseCandidate(target: TargetFunction, candidateText: string): ParseCandidateResult {
-  const name = target.name;
+  const name = target.method ? target.method.owner : target.name;
   const code = stripFences(candidateText);
+  if (target.method) {
+    const bare = parseBareMember(target, code);
+    if (bare) return bare;
+  }
   const kind = scriptKindForCandidate(target);
   const sf = parseSource(target.language === 'typescript' ? 'candidate.ts' : 'candidate.js', code, kind);
   const problem = syntaxErrors(sf)[0];
@@ -178,14 +182,21 @@ export function parseCandidate(target: TargetFunction, candidateText: string): P
       continue;
     }
 
-    if (ts.isFunctionDeclaration(st) && st.name?.text === name) {
+    if (target.method && ownerDeclares(st, name)) {
+      if (statement !== null) return { ok: false, reason: `The variant defines '${name}' more than once.` };
+      const member = memberOf(target, st, sf);
+      if (!member.ok) return member;
+      statement = member.text;
+      continue;
+    }
+    if (!target.method && ts.isFunctionDeclaration(st) && st.name?.text === name) {
       if (!st.body) continue; // an overload signature: the module keeps its own
       if (st.asteriskToken) return { ok: false, reason: `The variant makes '${name}' a generator function.` };
       if (statement !== null) return { ok: false, reason: `The variant defines '${name}' more than once.` };
       statement = st.getText(sf);
       continue;
     }
-    if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)) {
+    if (!target.method && ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)) {
       const decls = st.declarationList.declarations;
       if (decls.length > 1) return { ok: false, reason: `The variant declares '${name}' together with other variables; give it its own statement.` };
       const fn = unwrapFunction(decls[0]!.initializer);
@@ -223,8 +234,192 @@ export function parseCandidate(target: TargetFunction, candidateText: string): P
     helpers.push(text);
   }
 
+  if (statement === null && target.method) {
+    const m = target.method;
+    const form = m.kind === 'object' ? `const ${m.owner} = { ... }` : `class ${m.owner} { ... }`;
+    return { ok: false, reason: `The variant does not define '${target.name}': give the ${m.kind === 'object' ? 'object' : 'class'} with just that member (${form}).` };
+  }
   if (statement === null) return { ok: false, reason: `The variant does not define a function named '${name}'.` };
   return { ok: true, candidate: { statement, helpers, imports } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+
+/** True when a candidate statement declares the method's owner (`class Owner`, `const Owner = {...}`). */
+function ownerDeclares(st: ts.Statement, owner: string): boolean {
+  if (ts.isClassDeclaration(st)) return st.name?.text === owner;
+  if (ts.isVariableStatement(st)) return st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === owner);
+  return false;
+}
+
+function objectOf(e: ts.Expression | undefined): ts.ObjectLiteralExpression | null {
+  let cur = e;
+  while (cur && (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur))) cur = cur.expression;
+  return cur && ts.isObjectLiteralExpression(cur) ? cur : null;
+}
+
+function memberName(m: ts.ClassElement | ts.ObjectLiteralElementLike): string | null {
+  const n = m.name;
+  if (!n) return ts.isConstructorDeclaration(m) ? 'constructor' : null;
+  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n) || ts.isNumericLiteral(n)) return n.text;
+  return n.getText();
+}
+
+function hasMod(n: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
+}
+
+/** Normalized texts of the original owner's members, to let a candidate repeat them unchanged (field declarations). */
+function originalMembers(target: TargetFunction): Set<string> {
+  const m = target.method!;
+  const sf = parseSource(target.file, target.fileText);
+  const st = sf.statements.find((x) => x.getStart(sf) === m.ownerStart);
+  const out = new Set<string>();
+  if (!st) return out;
+  const members: readonly ts.Node[] = ts.isClassDeclaration(st)
+    ? st.members
+    : ts.isVariableStatement(st)
+      ? (objectOf(st.declarationList.declarations[0]?.initializer)?.properties ?? [])
+      : [];
+  for (const x of members) out.add(normalize(x.getText(sf)));
+  return out;
+}
+
+/**
+ * The one member a candidate's owner declaration redefines, checked against the target: same
+ * name, same kind (static stays static, getter stays getter, async stays async), no generator,
+ * and no other new members. Returns the member's text re-indented to column 0.
+ */
+function memberOf(target: TargetFunction, st: ts.Statement, sf: ts.SourceFile): { ok: true; text: string } | { ok: false; reason: string } {
+  const m = target.method!;
+  let members: readonly (ts.ClassElement | ts.ObjectLiteralElementLike)[];
+  if (m.kind === 'object') {
+    const obj = ts.isVariableStatement(st) && st.declarationList.declarations.length === 1 ? objectOf(st.declarationList.declarations[0]!.initializer) : null;
+    if (!obj) return { ok: false, reason: `The variant's '${m.owner}' is not an object literal (const ${m.owner} = { ... }).` };
+    members = obj.properties;
+  } else {
+    if (!ts.isClassDeclaration(st)) return { ok: false, reason: `The variant's '${m.owner}' is not a class.` };
+    if (st.heritageClauses?.length) return { ok: false, reason: `The variant changes the heritage of class '${m.owner}'; give the class with just the '${m.member}' member.` };
+    members = st.members;
+  }
+  const known = originalMembers(target);
+  const found: (ts.ClassElement | ts.ObjectLiteralElementLike)[] = [];
+  const others: string[] = [];
+  for (const x of members) {
+    if (ts.isSemicolonClassElement(x)) continue;
+    const n = memberName(x);
+    // The member itself (even unchanged); a same-named setter repeated as is stays context.
+    const isTarget = n === m.member && !(x.name && ts.isPrivateIdentifier(x.name)) && !(ts.isSetAccessor(x) && known.has(normalize(x.getText(sf))));
+    if (isTarget) {
+      if ((ts.isMethodDeclaration(x) || ts.isGetAccessor(x)) && !x.body) continue; // overload signature
+      found.push(x);
+    } else if (!known.has(normalize(x.getText(sf)))) others.push(n ?? x.getText(sf).split('\n')[0]!.trim());
+  }
+  if (others.length > 0) {
+    return {
+      ok: false,
+      reason: `The variant defines other members of '${m.owner}' (${others.slice(0, 3).map((o) => `'${o}'`).join(', ')}); it may only redefine '${m.member}'. Put helpers in top-level functions or constants instead.`,
+    };
+  }
+  if (found.length === 0) {
+    const same = members.find((x) => memberName(x) === m.member);
+    if (same) return { ok: false, reason: `The variant changes the kind of '${target.name}' (${describeMember(same)} instead of ${describeTarget(target)}).` };
+    return { ok: false, reason: `The variant's '${m.owner}' does not define '${m.member}'.` };
+  }
+  if (found.length > 1) return { ok: false, reason: `The variant defines '${target.name}' more than once.` };
+  const x = found[0]!;
+  const problem = kindProblem(target, x);
+  if (problem) return { ok: false, reason: problem };
+  return { ok: true, text: dedentMember(sf.text, x.getStart(sf), x.end) };
+}
+
+function describeTarget(target: TargetFunction): string {
+  const m = target.method!;
+  const words = [m.kind === 'static' ? 'static' : '', target.async ? 'async' : '', m.accessor === 'getter' ? 'getter' : 'method'].filter(Boolean).join(' ');
+  return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+}
+
+function describeMember(x: ts.Node): string {
+  const stat = hasMod(x, ts.SyntaxKind.StaticKeyword) ? 'static ' : '';
+  if (ts.isGetAccessor(x)) return `a ${stat}getter`;
+  if (ts.isSetAccessor(x)) return `a ${stat}setter`;
+  if (ts.isMethodDeclaration(x)) return `a ${stat}method`;
+  if (ts.isPropertyDeclaration(x)) return `a ${stat}field`;
+  return 'a property';
+}
+
+/** Why the candidate's member does not keep the target's kind, or null. */
+function kindProblem(target: TargetFunction, x: ts.Node): string | null {
+  const m = target.method!;
+  const getter = ts.isGetAccessor(x);
+  const isStatic = hasMod(x, ts.SyntaxKind.StaticKeyword);
+  if (getter !== (m.accessor === 'getter') || (m.kind !== 'object' && isStatic !== (m.kind === 'static'))) return `The variant changes the kind of '${target.name}' (${describeMember(x)} instead of ${describeTarget(target)}).`;
+  let fn: ts.FunctionLikeDeclaration | null = null;
+  if (ts.isMethodDeclaration(x) || ts.isGetAccessor(x)) fn = x;
+  else if (ts.isPropertyAssignment(x) && m.kind === 'object') {
+    let e: ts.Expression = x.initializer;
+    while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) fn = e;
+  }
+  if (!fn) return `The variant's '${target.name}' is not a method.`;
+  if (!ts.isArrowFunction(fn) && fn.asteriskToken) return `The variant makes '${target.name}' a generator.`;
+  const isAsync = hasMod(fn, ts.SyntaxKind.AsyncKeyword);
+  if (isAsync !== target.async) return `The variant makes '${target.name}' ${isAsync ? 'async' : 'not async'}; it must stay ${target.async ? 'async' : 'synchronous'}.`;
+  return null;
+}
+
+/** A member's text with the indentation of its own first line removed from the lines after it. */
+function dedentMember(code: string, start: number, end: number): string {
+  const lineStart = code.lastIndexOf('\n', start - 1) + 1;
+  const col = /^[ \t]*/.exec(code.slice(lineStart, start))![0];
+  const text = code.slice(start, end);
+  if (!col) return text;
+  return text
+    .split('\n')
+    .map((line, i) => (i > 0 && line.startsWith(col) ? line.slice(col.length) : line))
+    .join('\n');
+}
+
+/**
+ * A candidate that is only the member (`member(a) { ... }`, `get member() { ... }`,
+ * `static member() {}`): parsed inside a stand-in owner. Null when the code is not of that form.
+ */
+function parseBareMember(target: TargetFunction, code: string): ParseCandidateResult | null {
+  const m = target.method!;
+  const kind = scriptKindForCandidate(target);
+  const direct = parseSource(target.language === 'typescript' ? 'candidate.ts' : 'candidate.js', code, kind);
+  if (syntaxErrors(direct).length === 0 && direct.statements.some((st) => ownerDeclares(st, m.owner))) return null;
+  const open = m.kind === 'object' ? `const ${m.owner} = {\n` : `class ${m.owner} {\n`;
+  const wrapped = `${open}${code}\n}${m.kind === 'object' ? ';' : ''}\n`;
+  const sf = parseSource(target.language === 'typescript' ? 'candidate.ts' : 'candidate.js', wrapped, kind);
+  if (syntaxErrors(sf).length > 0 || sf.statements.length !== 1) return null;
+  if (target.language === 'javascript') {
+    const tsOnly = typeScriptInJavaScript(wrapped, target);
+    if (tsOnly) return { ok: false, reason: `The variant uses TypeScript syntax in a JavaScript file, at ${tsOnly}` };
+  }
+  const member = memberOf(target, sf.statements[0]!, sf);
+  if (!member.ok) return member;
+  return { ok: true, candidate: { statement: member.text, helpers: [], imports: [] } };
+}
+
+/** The member's new text placed at the target member's column: lines after the first get the member's indentation. */
+function indentMember(text: string, target: TargetFunction, eol: string): string {
+  const file = target.fileText;
+  const lineStart = file.lastIndexOf('\n', target.statementStart - 1) + 1;
+  const col = /^[ \t]*/.exec(file.slice(lineStart, target.statementStart))![0];
+  if (!col) return text;
+  const kind = scriptKindForCandidate(target);
+  const keep = templateLineStarts(text.replace(/\r\n?/g, '\n'), kind);
+  let offset = 0;
+  return text
+    .split(eol)
+    .map((line, i) => {
+      const at = offset;
+      offset += line.length + 1;
+      return i === 0 || keep.has(at) || line.length === 0 ? line : col + line;
+    })
+    .join(eol);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,6 +528,7 @@ function matchExport(original: string, statement: string, name: string, eol: str
 }
 
 function findTargetStatement(sf: ts.SourceFile, target: TargetFunction): ts.Statement | undefined {
+  if (target.method) return sf.statements.find((st) => st.getStart(sf) === target.method!.ownerStart);
   return sf.statements.find((st) => st.getStart(sf) === target.statementStart && st.end === target.statementEnd);
 }
 
@@ -370,19 +566,23 @@ export function applyCandidate(target: TargetFunction, candidate: ParsedCandidat
   const kind = scriptKindForCandidate(target);
   const sf = parseSource(target.file, file);
   const st = findTargetStatement(sf, target);
+  // For a method, helpers and imports go relative to the owner's statement.
+  const anchorStart = target.method ? target.method.ownerStart : target.statementStart;
 
-  const statement = matchExport(target.text, restyle(candidate.statement, eol, indent, kind), target.name, eol);
+  const statement = target.method
+    ? indentMember(restyle(candidate.statement, eol, indent, kind), target, eol)
+    : matchExport(target.text, restyle(candidate.statement, eol, indent, kind), target.name, eol);
   const edits: Edit[] = [{ start: target.statementStart, end: target.statementEnd, text: statement }];
 
   if (candidate.helpers.length > 0) {
-    const at = helperAnchor(file, st, target.statementStart);
+    const at = helperAnchor(file, st, anchorStart);
     const helpers = candidate.helpers.map((h) => restyle(h, eol, indent, kind));
     edits.push({ start: at, end: at, text: helpers.join(eol + eol) + eol + eol });
   }
 
   if (candidate.imports.length > 0) {
     const imports = candidate.imports.map((i) => restyle(i, eol, indent, kind)).join(eol);
-    const before = sf.statements.filter((s) => isImportStatement(s) && s.end <= target.statementStart);
+    const before = sf.statements.filter((s) => isImportStatement(s) && s.end <= anchorStart);
     const last = before[before.length - 1];
     if (last) {
       edits.push({ start: last.end, end: last.end, text: eol + imports });

@@ -5,7 +5,7 @@
  */
 import type { Logger } from './logger';
 import type { CallOutcome, Counterexample } from './types';
-import type { RunnerMessage, Tamper, VerifyJob } from './sandbox/protocol';
+import type { CallReceiver, RunnerMessage, Tamper, VerifyJob } from './sandbox/protocol';
 import { runSandboxed, type SandboxRun } from './sandbox/spawn';
 import { compareOutcomes } from './equality';
 import { renderEncoded, renderOutcome } from './render';
@@ -23,6 +23,8 @@ export interface VerifyContext {
   frozenNowMs: number;
   signal?: AbortSignal;
   logger: Logger;
+  /** Call convention of a method target (absent: a plain function). */
+  receiver?: CallReceiver;
 }
 
 /** Outcome of every call of one variant, by input index; `probe` holds the staleness-probe calls. */
@@ -101,6 +103,7 @@ export async function runVariant(bundle: string, ctx: VerifyContext, stalenessPr
       startIndex: start,
       stalenessProbe,
       callTimeoutMs: ctx.callTimeoutMs,
+      ...(ctx.receiver && ctx.receiver !== 'none' ? { receiver: ctx.receiver } : {}),
     };
     const run = await runSandboxed(job, {
       nodePath: ctx.nodePath,
@@ -158,6 +161,7 @@ export function compareVariant(
   candidate: VariantOutcomes,
   inputText: (index: number) => string,
   inputCount: number,
+  receiver: CallReceiver = 'none',
 ): Comparison {
   const newTampers = candidate.tampers.filter((t) => !original.tampers.includes(t));
   if (newTampers.length > 0) {
@@ -187,7 +191,7 @@ export function compareVariant(
         // Report the smallest failing input: it explains the bug best.
         const input = inputText(i);
         if (!firstBad || (label === '' && firstBad.probe === false && input.length < firstBad.input.length)) {
-          firstBad = { index: i, probe: label !== '', input, ...describeDifference(e, a, diff, input, label) };
+          firstBad = { index: i, probe: label !== '', input, ...describeDifference(e, a, diff, input, label, receiver) };
         }
       }
     }
@@ -215,17 +219,31 @@ export function describeDifference(
   diff: NonNullable<ReturnType<typeof compareOutcomes>>,
   input: string,
   label = '',
+  receiver: CallReceiver = 'none',
 ): { reason: string; counterexample: Counterexample } {
-  const valueAspect = diff.aspect === 'return value' || diff.aspect.startsWith('argument');
+  if (receiver === 'instance') diff = { ...diff, aspect: methodAspect(diff.aspect) };
+  const valueAspect = diff.aspect === 'return value' || diff.aspect.startsWith('argument') || diff.aspect.startsWith('`this`');
   const expected = valueAspect ? renderEncoded(diff.expected) : renderOutcome(e);
   const actual = diff.actual && valueAspect ? renderEncoded(diff.actual) : renderOutcome(a);
   const where = diff.path ? ` at ${diff.path}` : '';
   // 'return value', 'thrown error', 'argument 2 after the call' name a part; other aspects
   // ('threw instead of returning', ...) say what happened.
   const part = valueAspect || diff.aspect === 'thrown error';
-  const what = part ? `Differs from the original in the ${diff.aspect}${where}` : `Differs from the original: it ${diff.aspect}${where}`;
+  const the = diff.aspect.startsWith('`this`') ? '' : 'the ';
+  const what = part ? `Differs from the original in ${the}${diff.aspect}${where}` : `Differs from the original: it ${diff.aspect}${where}`;
   return {
     reason: `${what} for input ${input}${label}: expected ${expected}, got ${actual}.`,
     counterexample: { input, expected, actual, aspect: diff.aspect + label },
   };
+}
+
+/**
+ * For instance methods the first compared "argument" is the receiver: 'argument 1 after the
+ * call' becomes '`this` after the call', and the real arguments are numbered from 1.
+ */
+export function methodAspect(aspect: string): string {
+  const m = /^argument (\d+) after the call$/.exec(aspect);
+  if (!m) return aspect;
+  const n = Number(m[1]);
+  return n === 1 ? '`this` after the call' : `argument ${n - 1} after the call`;
 }

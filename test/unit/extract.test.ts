@@ -187,15 +187,17 @@ void test('line selection: innermost supported function, nested functions report
   assert.equal(extractTarget(shapes, { line: lineOf(shapesText, '/** Sums numbers. */') }).name, 'sum');
   // A line inside a nested function selects the top-level function around it.
   assert.equal(extractTarget(shapes, { line: lineOf(shapesText, 'const helper = (p: Point)') }).name, 'main');
-  inputError(() => extractTarget(shapes, { line: lineOf(shapesText, 'bar(a: number): number') }), /'Foo\.bar' is a class method; Hotpath supports top-level functions for now\./);
+  // A line inside a method of a top-level class selects the method.
+  assert.equal(extractTarget(shapes, { line: lineOf(shapesText, 'bar(a: number): number') }).name, 'Foo.bar');
   inputError(() => extractTarget(shapes, { line: lineOf(shapesText, 'yield 1') }), /'gen' is a generator function; Hotpath supports plain and async functions\./);
   inputError(() => extractTarget(shapes, { line: 1 }), /^No function at line 1 of .*shapes\.ts\. Functions there: sum \(line \d+\)/);
 });
 
 void test('unsupported functions by name give a reason', () => {
   inputError(() => extractTarget(shapes, { name: 'gen' }), /^'gen' is a generator function; Hotpath supports plain and async functions\.$/);
-  inputError(() => extractTarget(shapes, { name: 'Foo.bar' }), /^'Foo\.bar' is a class method; Hotpath supports top-level functions for now\.$/);
-  inputError(() => extractTarget(shapes, { name: 'bar' }), /'Foo\.bar' is a class method/);
+  // Methods of top-level classes are targets now (by Owner.member, or by member when unique).
+  assert.equal(extractTarget(shapes, { name: 'Foo.bar' }).method?.member, 'bar');
+  assert.equal(extractTarget(shapes, { name: 'bar' }).name, 'Foo.bar');
   inputError(() => extractTarget(shapes, { name: 'helper' }), /^'helper' is nested inside 'main'; Hotpath supports top-level functions for now\.$/);
   inputError(() => extractTarget(shapes, { name: 'nestedDecl' }), /'nestedDecl' is nested inside 'main'/);
 });

@@ -11,7 +11,7 @@
  * constraints come first in every request.
  */
 import type { TargetFunction, Counterexample, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
-import { fenceTag, systemPrompt, targetSection, type PromptMessage, type Strategy } from './prompt';
+import { answerShape, fenceTag, systemPrompt, targetSection, type PromptMessage, type Strategy } from './prompt';
 
 /** Bumped whenever the wording of the feedback prompts changes in a way that can change answers. */
 export const FEEDBACK_PROMPT_VERSION = 'hotpath-feedback-1';
@@ -71,7 +71,8 @@ function clip(text: string, limit: number): string {
 }
 
 function header(target: TargetFunction, nodeVersion: string): string[] {
-  return targetSection(target, nodeVersion, `Original function ('${target.name}'), the reference behaviour every rewrite must match:`);
+  const what = target.method ? (target.method.accessor === 'getter' ? 'getter' : 'method') : 'function';
+  return targetSection(target, nodeVersion, `Original ${what} ('${target.name}'), the reference behaviour every rewrite must match:`);
 }
 
 function codeBlock(target: TargetFunction, source: string): string[] {
@@ -151,7 +152,7 @@ export function buildRepairMessages(target: TargetFunction, failed: FailedAttemp
     ...(opts.angle ? [`- If the idea cannot be saved, try this angle: ${opts.angle.title}. ${opts.angle.hint}`] : []),
     '- Every hard constraint of the system message applies.',
     '',
-    `Reply with one \`\`\`${tag} block containing the complete corrected '${target.name}'.`,
+    `Reply with one \`\`\`${tag} block containing ${answerShape(target, 'corrected')}.`,
   );
   return [
     { role: 'system', content: systemPrompt(target) },
@@ -204,7 +205,7 @@ export function buildImproveMessages(target: TargetFunction, best: ScoredAttempt
     ...(opts.angle ? [`- Suggested angle: ${opts.angle.title}. ${opts.angle.hint}`] : []),
     '- Every hard constraint of the system message applies: a faster but different result is rejected.',
     '',
-    `Reply with one \`\`\`${tag} block containing the complete faster '${target.name}'.`,
+    `Reply with one \`\`\`${tag} block containing ${answerShape(target, 'faster')}.`,
   );
   return [
     { role: 'system', content: systemPrompt(target) },

@@ -323,9 +323,24 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Whether the code declares `name` as a function declaration or a const/let/var binding. */
+/**
+ * Whether the code declares `name` as a function declaration or a const/let/var binding. For a
+ * method (`Owner.member`): the owner (`class Owner`, `const Owner =`) with the member in it, or
+ * the member alone at the start of a line (`member(a) {`, `static async member(`, `get member()`).
+ */
 export function declaresName(source: string, name: string): boolean {
   const code = codeOnly(source);
+  const dot = name.indexOf('.');
+  if (dot > 0) {
+    const owner = escapeRegExp(name.slice(0, dot));
+    const member = escapeRegExp(name.slice(dot + 1));
+    const ownerRe = new RegExp(`(?:^|[^\\w$.])(?:class\\s+${owner}(?![\\w$])|(?:const|let|var)\\s+${owner}\\s*(?::[^=;]*)?=)`);
+    const memberRe = new RegExp(
+      `(?:^|[\\s{;,])(?:(?:static|async|get|public|protected|override)\\s+)*${member}\\s*(?:[(<]|:\\s*(?:async\\s*)?(?:function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>))`,
+    );
+    const bareRe = new RegExp(`^\\s*(?:(?:static|async|get|public|protected|override)\\s+)*${member}\\s*(?:<[^>]*>)?\\([^)]*\\)[^{;]*\\{`, 'm');
+    return (ownerRe.test(code) && memberRe.test(code)) || bareRe.test(code);
+  }
   const id = escapeRegExp(name);
   const fn = new RegExp(`(?:^|[^\\w$.])function\\s*\\*?\\s*${id}\\s*[(<]`);
   const binding = new RegExp(`(?:^|[^\\w$.])(?:const|let|var)\\s+${id}\\s*(?::(?:[^=;]|=>)*)?=(?![=>])`);

@@ -99,6 +99,7 @@ export function systemPrompt(target: TargetFunction): string {
     : target.async
       ? 'an async function'
       : 'a synchronous function';
+  if (target.method) return methodSystemPrompt(target, kind);
   return [
     `You are an expert ${lang} performance engineer. You rewrite one function so that it runs faster on Node.js while behaving identically.`,
     '',
@@ -114,6 +115,44 @@ export function systemPrompt(target: TargetFunction): string {
     '',
     'OUTPUT FORMAT:',
     `Answer with ONE fenced \`\`\`${tag} code block that contains the complete replacement function '${target.name}' and any helpers it needs. Nothing else is required; if you explain, keep it to one or two sentences after the code block. Do not repeat the rest of the module.`,
+  ].join('\n');
+}
+
+/** The owner declaration a method answer must use: `class Owner { ... }` or `const owner = { ... }`. */
+export function ownerForm(target: TargetFunction): string {
+  const m = target.method!;
+  return m.kind === 'object' ? `const ${m.owner} = { ... }` : `class ${m.owner} { ... }`;
+}
+
+/** What the reply must contain: the function, or for a method its owner holding only that member. */
+export function answerShape(target: TargetFunction, adjective: string): string {
+  if (!target.method) return `the complete ${adjective} '${target.name}'`;
+  return `${ownerForm(target)} holding only the complete ${adjective} '${target.method.member}' member (plus top-level helpers if needed)`;
+}
+
+/** The system message for a method, getter or object-literal method target. */
+function methodSystemPrompt(target: TargetFunction, kind: string): string {
+  const m = target.method!;
+  const tag = fenceTag(target);
+  const lang = target.language === 'typescript' ? 'TypeScript' : 'JavaScript';
+  const what = m.accessor === 'getter' ? 'getter' : m.kind === 'static' ? 'static method' : 'method';
+  const where = m.kind === 'object' ? `the object literal '${m.owner}'` : `class '${m.owner}'`;
+  const member = kind.replace(/function$/, what);
+  return [
+    `You are an expert ${lang} performance engineer. You rewrite one ${what} of ${where} so that it runs faster on Node.js while behaving identically.`,
+    '',
+    'HARD CONSTRAINTS (a rewrite that breaks any of them is rejected by automated differential testing):',
+    `1. Keep the same member name ('${m.member}'), the same kind (${m.kind === 'static' ? 'static stays static' : m.kind === 'instance' ? 'an instance member stays an instance member' : 'a member of the object literal'}; ${m.accessor === 'getter' ? 'a getter stays a getter' : 'a method stays a method'}), the same parameters and the same return type. Change nothing else in ${where}: no other members, fields or constructor changes.`,
+    '2. Identical observable behaviour for EVERY input and every state of `this`, including edge values: NaN, -0 versus +0, Infinity, empty arrays and strings, duplicates, very large and very small inputs, unicode, null and undefined where the types allow them. Results must be equal in value, type, order and structure.',
+    '3. Exceptions: throw in exactly the same situations, with the same error type and the same message.',
+    '4. Mutation: leave `this` and the arguments exactly as the original does. Do not add properties to `this` (no caches or memo fields on the instance), do not reorder or modify its arrays in place unless the original does.',
+    `5. Keep it ${member}: do not add or remove async, await or generator behaviour.`,
+    '6. No state kept across calls: no module-level or static caches, memoization or lookup tables filled at call time. Constant tables computed once at module level are allowed only if they never change.',
+    '7. No I/O (files, network, console, process), no timers, no randomness unless the original uses it the same way, no changes to globals or built-in prototypes, no new imports or dependencies.',
+    `8. You may add top-level helper functions and constants outside ${where}. Use only the imports and declarations shown in the module context.`,
+    '',
+    'OUTPUT FORMAT:',
+    `Answer with ONE fenced \`\`\`${tag} code block that contains \`${ownerForm(target)}\` with ONLY the rewritten '${m.member}' member inside, plus any top-level helpers it needs. Do not repeat the other members or the rest of the module. If you explain, keep it to one or two sentences after the code block.`,
   ].join('\n');
 }
 
@@ -163,6 +202,17 @@ export function targetSection(target: TargetFunction, nodeVersion: string, headi
   const tag = fenceTag(target);
   const lang = target.language === 'typescript' ? 'TypeScript' : 'JavaScript';
   const moduleKind = target.context.moduleKind === 'esm' ? 'ES module' : 'CommonJS module';
+  const m = target.method;
+  // For a method, the whole owner is shown: the fields and the other members are its context.
+  const owner = m
+    ? [
+        `It is a member of ${m.kind === 'object' ? 'this object literal' : 'this class'}; only '${m.member}' may change:`,
+        '```' + tag,
+        clipOwner(target.fileText.slice(m.ownerStart, m.ownerEnd)),
+        '```',
+        '',
+      ]
+    : [];
   return [
     `Language: ${lang} (${moduleKind})`,
     `Runtime: Node.js ${nodeVersion}`,
@@ -172,6 +222,7 @@ export function targetSection(target: TargetFunction, nodeVersion: string, headi
     target.text,
     '```',
     '',
+    ...owner,
     'Module context (imports and other top-level declarations, for reference only; referenced ones first):',
     '```' + tag,
     formatModuleContext(target),
@@ -180,18 +231,23 @@ export function targetSection(target: TargetFunction, nodeVersion: string, headi
   ];
 }
 
+function clipOwner(text: string): string {
+  if (text.length <= CONTEXT_LIMIT_CHARS) return text;
+  return `${text.slice(0, CONTEXT_LIMIT_CHARS)}\n// [cut at ${CONTEXT_LIMIT_CHARS} characters]`;
+}
+
 export function buildMessages(
   target: TargetFunction,
   opts: { strategy: Strategy; nodeVersion: string },
 ): PromptMessage[] {
   const tag = fenceTag(target);
   const user = [
-    ...targetSection(target, opts.nodeVersion, `Function to optimize ('${target.name}'):`),
+    ...targetSection(target, opts.nodeVersion, target.method ? `${target.method.accessor === 'getter' ? 'Getter' : 'Method'} to optimize ('${target.name}'):` : `Function to optimize ('${target.name}'):`),
     `Optimization angle for this attempt: ${opts.strategy.title}.`,
     opts.strategy.hint,
     'If this angle does not apply, use whichever optimization gives the largest speedup while keeping every hard constraint.',
     '',
-    `Reply with one \`\`\`${tag} block containing the complete faster '${target.name}'.`,
+    `Reply with one \`\`\`${tag} block containing ${answerShape(target, 'faster')}.`,
   ].join('\n');
   return [
     { role: 'system', content: systemPrompt(target) },

@@ -26,6 +26,13 @@ export const OWNER_EXPORT = '__hotpath_owner__';
  */
 export const THIS_MARKER = '__hotpathThis__';
 
+/**
+ * How the runner calls the target: 'none' as a plain function (`this` undefined); 'instance'
+ * with `this` materialized from each argument list's first element (a THIS_MARKER receiver);
+ * 'owner' with `this` = the OWNER_EXPORT (static and object-literal methods).
+ */
+export type CallReceiver = 'none' | 'instance' | 'owner';
+
 export interface JobCommon {
   /** Absolute path of the CommonJS bundle to load (inside the job directory). */
   bundle: string;
@@ -33,6 +40,8 @@ export interface JobCommon {
   seed: number;
   /** Value of the frozen clock (Date.now(), new Date()) in ms since the epoch. */
   frozenNowMs: number;
+  /** Call convention for method targets (absent: 'none'). With 'instance' or 'owner' the bundle must export OWNER_EXPORT. */
+  receiver?: CallReceiver;
 }
 
 /**

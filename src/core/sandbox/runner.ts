@@ -25,8 +25,9 @@ import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { encodeValue, checksumOfEncoded } from './encode';
+import { isReceiverMarker, materializeReceiver } from './receiver';
 import { installNetworkGuards, installProcessGuards, installDeterminism, snapshotBuiltins, diffBuiltins, NETWORK_BLOCKED_MESSAGE, type BuiltinSnapshot, type NetworkOriginals } from './guards';
-import { TARGET_EXPORT, FN_MARKER, type RunnerJob, type RunnerMessage, type PermissionReport, type Tamper, type VerifyJob, type BenchJob, type InputsJob } from './protocol';
+import { TARGET_EXPORT, OWNER_EXPORT, FN_MARKER, type CallReceiver, type RunnerJob, type RunnerMessage, type PermissionReport, type Tamper, type VerifyJob, type BenchJob, type InputsJob } from './protocol';
 import type { CallOutcome, Encoded } from '../types';
 import type * as childProcessT from 'node:child_process';
 import type * as workerThreadsT from 'node:worker_threads';
@@ -362,6 +363,23 @@ function settle(t: { then: (a: (x: unknown) => void, b: (e: unknown) => void) =>
 }
 
 let target: (...args: unknown[]) => unknown = () => undefined;
+/** The method's owner (OWNER_EXPORT) for method targets, and how calls get their `this`. */
+let owner: unknown = undefined;
+const receiverMode: CallReceiver = 'receiver' in job && (job.receiver === 'instance' || job.receiver === 'owner') ? job.receiver : 'none';
+const ASlice = Array.prototype.slice;
+
+/**
+ * `this` and the arguments for one call of an argument list as sent by the parent: for
+ * instance methods the first element is a receiver marker, materialized here (never inside a
+ * timed region); throws (inside the caller's try) when it is not one or construction throws.
+ */
+function callParts(list: unknown[]): { self: unknown; args: unknown[] } {
+  if (receiverMode === 'none') return { self: undefined, args: list };
+  if (receiverMode === 'owner') return { self: owner, args: list };
+  const marker = list[0];
+  if (!isReceiverMarker(marker)) throw new ErrorCtor('the argument list has no receiver for the instance method');
+  return { self: materializeReceiver(marker, owner), args: RApply(ASlice, list, [1]) as unknown[] };
+}
 let snapshot: BuiltinSnapshot | null = null;
 const reportedTampers = new Set<string>();
 
@@ -403,26 +421,58 @@ function loadTarget(bundle: string): boolean {
     return false;
   }
   target = fn as (...args: unknown[]) => unknown;
+  if (receiverMode !== 'none') {
+    try {
+      owner = (mod as Record<string, unknown>)[OWNER_EXPORT];
+    } catch (e) {
+      send({ type: 'load-error', error: 'reading the owner export threw: ' + describeError(e) });
+      return false;
+    }
+    if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) {
+      send({ type: 'load-error', error: `the bundle does not export the method's owner as ${OWNER_EXPORT}` });
+      return false;
+    }
+  }
   send({ type: 'loaded', tampers: newTampers() });
   return true;
 }
 
 // ---- verify -------------------------------------------------------------------------------------
-async function callOnce(args: unknown[], timeoutMs: number): Promise<CallOutcome> {
+/**
+ * One call with `this` = self. The outcome's args are the arguments' states after the call; for
+ * instance methods the receiver's state comes first (as element 0 of the list the parent sent).
+ */
+async function callOnce(self: unknown, args: unknown[], timeoutMs: number): Promise<CallOutcome> {
+  const after = (): Encoded[] => {
+    const out = args.map((a) => encodeValue(a));
+    if (receiverMode === 'instance') out.unshift(encodeValue(self));
+    return out;
+  };
   let value: unknown;
   try {
-    value = RApply(target, undefined, args);
+    value = RApply(target, self, args);
   } catch (error) {
-    return { kind: 'threw', error: encodeValue(error), args: args.map((a) => encodeValue(a)) };
+    return { kind: 'threw', error: encodeValue(error), args: after() };
   }
   const t = isThenable(value);
   if (t) {
     const s = await settle(t, timeoutMs);
     if ('timeout' in s) return { kind: 'timeout' };
-    if (!s.ok) return { kind: 'threw', error: encodeValue(s.error), args: args.map((a) => encodeValue(a)) };
+    if (!s.ok) return { kind: 'threw', error: encodeValue(s.error), args: after() };
     value = s.value;
   }
-  return { kind: 'returned', value: encodeValue(value), args: args.map((a) => encodeValue(a)) };
+  return { kind: 'returned', value: encodeValue(value), args: after() };
+}
+
+/** callOnce on an argument list as sent by the parent; a receiver that cannot be built is the call's thrown error. */
+async function callList(list: unknown[], timeoutMs: number): Promise<{ outcome: CallOutcome; self: unknown; args: unknown[] }> {
+  let parts: { self: unknown; args: unknown[] };
+  try {
+    parts = callParts(list);
+  } catch (error) {
+    return { outcome: { kind: 'threw', error: encodeValue(error), args: list.map((a) => encodeValue(a)) }, self: undefined, args: list };
+  }
+  return { outcome: await callOnce(parts.self, parts.args, timeoutMs), ...parts };
 }
 
 /** Overwrites `args` in place with the contents of `next` where shapes allow; returns the list to call with. */
@@ -479,19 +529,45 @@ async function runVerify(j: VerifyJob): Promise<void> {
   const n = lists.length;
   for (let i = Math.max(0, j.startIndex); i < n; i++) {
     const buf = lists[i] as Buffer;
-    let args = freshArgs(buf);
     determinism.reseed(i);
     send({ type: 'call-start', index: i, probe: false });
-    const outcome = await callOnce(args, j.callTimeoutMs);
-    send({ type: 'call-result', index: i, probe: false, outcome, tampers: newTampers() });
+    const first = await callList(freshArgs(buf), j.callTimeoutMs);
+    send({ type: 'call-result', index: i, probe: false, outcome: first.outcome, tampers: newTampers() });
     if (j.stalenessProbe) {
       const nextIndex = (i + 1) % n;
-      args = overwriteInPlace(args, freshArgs(lists[nextIndex] as Buffer));
       determinism.reseed(nextIndex);
+      let next: { self: unknown; args: unknown[] } | null = null;
+      try {
+        next = callParts(freshArgs(lists[nextIndex] as Buffer));
+      } catch {
+        next = null;
+      }
       send({ type: 'call-start', index: i, probe: true });
-      const po = await callOnce(args, j.callTimeoutMs);
+      let po: CallOutcome;
+      if (next === null) po = (await callList(freshArgs(lists[nextIndex] as Buffer), j.callTimeoutMs)).outcome;
+      else {
+        // The same objects (receiver included) with the next input's contents.
+        const args = overwriteInPlace(first.args, next.args);
+        const self = receiverMode === 'instance' && overwriteReceiver(first.self, next.self) ? first.self : next.self;
+        po = await callOnce(self, args, j.callTimeoutMs);
+      }
       send({ type: 'call-result', index: i, probe: true, outcome: po, tampers: newTampers() });
     }
+  }
+}
+
+/** Replaces a receiver's own properties in place with those of `b` (same prototype only). */
+function overwriteReceiver(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || OGetProto(a) !== OGetProto(b)) return false;
+  try {
+    for (const k of ROwnKeys(a)) RDeleteProperty(a, k);
+    for (const k of ROwnKeys(b)) {
+      const d = OGetDesc(b, k);
+      if (d) ODefineProp(a, k, d);
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -519,7 +595,8 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     determinism.reseed(0);
     let r: unknown;
     try {
-      r = RApply(target, undefined, freshArgs(pool[0] as Buffer));
+      const p0 = callParts(freshArgs(pool[0] as Buffer));
+      r = RApply(target, p0.self, p0.args);
     } catch {
       r = undefined;
     }
@@ -530,9 +607,25 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     }
   }
 
+  // `this` of each prepared call (receivers are materialized here, outside the timed region).
+  let selves: unknown[] = [];
   const prepare = (count: number, startCall: number): unknown[][] => {
     const batch: unknown[][] = new Array<unknown[]>(count);
-    for (let k = 0; k < count; k++) batch[k] = fastClone(masters[(startCall + k) % poolLen], new MapC()) as unknown[];
+    selves = new Array<unknown>(count);
+    for (let k = 0; k < count; k++) {
+      const list = fastClone(masters[(startCall + k) % poolLen], new MapC()) as unknown[];
+      if (receiverMode === 'none') batch[k] = list;
+      else {
+        let parts: { self: unknown; args: unknown[] };
+        try {
+          parts = callParts(list);
+        } catch (e) {
+          throw new ErrorCtor('building the receiver failed: ' + describeError(e));
+        }
+        selves[k] = parts.self;
+        batch[k] = parts.args;
+      }
+    }
     return batch;
   };
 
@@ -545,7 +638,7 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     for (let k = 0; k < count; k++) {
       determinism.reseed((base + k) % poolLen);
       try {
-        sink[k] = RApply(target, undefined, batch[k] as unknown[]);
+        sink[k] = RApply(target, selves[k], batch[k] as unknown[]);
       } catch (e) {
         sink[k] = { [THREW]: e };
       }
@@ -557,7 +650,7 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     for (let k = 0; k < count; k++) {
       determinism.reseed((base + k) % poolLen);
       try {
-        sink[k] = await (RApply(target, undefined, batch[k] as unknown[]) as Promise<unknown>);
+        sink[k] = await (RApply(target, selves[k], batch[k] as unknown[]) as Promise<unknown>);
       } catch (e) {
         sink[k] = { [THREW]: e };
       }
@@ -610,10 +703,14 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
   };
   const afterEach = (): void => {
     // Fold the first K calls' results, in call order, into the checksum list (untimed).
-    for (let k = 0; k < batchSize && totalCalls + k < K; k++) kept.push(encodeSinkItem(sink[k]));
+    // For instance methods the receiver's state after the call is part of the result.
+    for (let k = 0; k < batchSize && totalCalls + k < K; k++) {
+      kept.push(receiverMode === 'instance' ? { t: 'array', items: [encodeSinkItem(sink[k]), encodeValue(selves[k])] } : encodeSinkItem(sink[k]));
+    }
     totalCalls += batchSize;
     for (let k = 0; k < batchSize; k++) sink[k] = undefined;
     batch = [];
+    selves = [];
     // Code often gets faster after warm-up (late tier-up): while less than half the sampling
     // time has passed, a batch under half of minSampleNs doubles the batch size and restarts the
     // samples (calls made still count in totalCalls and the checksum order is unaffected).

@@ -88,17 +88,17 @@ export async function startProjectTests(ctx: ProjectTestsContext): Promise<Proje
     return null;
   }
   const timeoutMs = options.timeoutMs ?? TESTS_DEFAULTS.timeoutMs;
-  const scratch = await createScratch(project, join(ctx.workDir, 'project'));
+  const scratch = createScratch(project, join(ctx.workDir, 'project'));
   const captureDir = join(ctx.workDir, 'project', '.hotpath-capture');
   const runOpts = { nodePath: ctx.nodePath, timeoutMs, memoryMb: Math.max(ctx.memoryMb, 1024), signal: ctx.signal, logger };
 
   ctx.progress(`Running ${plural(files.length, `${runnerName(project)} test file`)} with ${target.name} instrumented`);
-  await scratch.setFile(target.file, instrumentModule(target, { captureDir, testFiles: files.map((f) => scratch.pathOf(f)) }));
+  scratch.setFile(target.file, instrumentModule(target, { captureDir, testFiles: files.map((f) => scratch.pathOf(f)) }));
   let run: TestRunResult;
   try {
     run = await runProjectTests(project, scratch, files, runOpts);
   } finally {
-    await scratch.setFile(target.file, null);
+    scratch.setFile(target.file, null);
   }
   throwIfAborted(ctx.signal);
   if (run.end !== 'completed') {
@@ -189,12 +189,12 @@ async function runGate(
   opts: { nodePath: string; timeoutMs: number; memoryMb: number; signal?: AbortSignal; logger: Logger; target: TargetFunction },
 ): Promise<CandidateTests> {
   const t0 = performance.now();
-  await scratch.setFile(opts.target.file, text);
+  scratch.setFile(opts.target.file, text);
   let run: TestRunResult;
   try {
     run = await runProjectTests(project, scratch, files, opts);
   } finally {
-    await scratch.setFile(opts.target.file, null);
+    scratch.setFile(opts.target.file, null);
   }
   throwIfAborted(opts.signal);
   const wallMs = performance.now() - t0;
