@@ -158,3 +158,15 @@ void test('optimize: a rejected key is one clear line and exit 1', { timeout: 60
     await server.close();
   }
 });
+
+void test('--tests / --no-tests: conflicting flags and a glob that matches nothing are one-line input errors (exit 2)', { timeout: 120_000 }, async () => {
+  const file = join(ROOT, 'test/fixtures/projects/node-test-esm/src/duration.js');
+  const variant = join(ROOT, 'test/fixtures/project-variants/duration.lastunit.js');
+  const both = await hotpath(['check', file, '--function', 'parseDuration', '--variant', variant, '--tests', 'test/*.js', '--no-tests']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /^hotpath: Give either --tests or --no-tests, not both\./);
+  const none = await hotpath(['check', file, '--function', 'parseDuration', '--variant', variant, '--tests', 'nowhere/**/*.test.js']);
+  assert.equal(none.code, 2, none.stderr);
+  assert.match(none.stderr, /--tests 'nowhere\/\*\*\/\*\.test\.js' matches no test file/);
+  assert.ok(!/\n\s+at /.test(none.stderr), 'no stack trace');
+});
