@@ -109,7 +109,7 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
 }
 
 /** `(x => ...)`, `(x => ...) as F`, `(x => ...) satisfies F` → the function. */
-function unwrapFunction(e: ts.Expression | undefined): ts.ArrowFunction | ts.FunctionExpression | null {
+export function unwrapFunction(e: ts.Expression | undefined): ts.ArrowFunction | ts.FunctionExpression | null {
   let cur = e;
   while (cur) {
     if (ts.isArrowFunction(cur) || ts.isFunctionExpression(cur)) return cur;

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
-import { declaredNames, importedNames, isImportStatement, parseSource, syntaxErrors } from './extract';
+import { declaredNames, importedNames, isImportStatement, parseSource, syntaxErrors, unwrapFunction } from './extract';
 import type { TargetFunction } from './types';
 
 export interface ParsedCandidate {
@@ -60,15 +60,6 @@ function typeScriptInJavaScript(code: string, target: TargetFunction): string | 
   return `${lc.line + 1}:${lc.character + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
 }
 
-function unwrapFunction(e: ts.Expression | undefined): ts.ArrowFunction | ts.FunctionExpression | null {
-  let cur = e;
-  while (cur) {
-    if (ts.isArrowFunction(cur) || ts.isFunctionExpression(cur)) return cur;
-    if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur)) cur = cur.expression;
-    else return null;
-  }
-  return null;
-}
 
 function isExportsAssignment(st: ts.Statement): boolean {
   if (!ts.isExpressionStatement(st) || !ts.isBinaryExpression(st.expression)) return false;

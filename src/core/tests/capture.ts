@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import ts from 'typescript';
 import { InputError } from '../errors';
-import { parseSource } from '../extract';
+import { parseSource, unwrapFunction } from '../extract';
 import { THIS_MARKER } from '../sandbox/protocol';
 import type { TargetFunction } from '../types';
 import { RECORD_CALL, RECORD_COUNTS, RECORD_SKIP, RUNTIME_PARAMS, RUNTIME_SOURCE, type RuntimeConfig } from './capture-runtime';
@@ -64,15 +64,6 @@ function topInsertionPoint(sf: ts.SourceFile): { at: number; afterDirective: boo
   return { at: shebang ? shebang[0].length : 0, afterDirective: false };
 }
 
-function unwrapFunction(e: ts.Expression | undefined): ts.ArrowFunction | ts.FunctionExpression | null {
-  let cur = e;
-  while (cur) {
-    if (ts.isArrowFunction(cur) || ts.isFunctionExpression(cur)) return cur;
-    if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
-    else return null;
-  }
-  return null;
-}
 
 function findStatement(sf: ts.SourceFile, start: number, end: number): ts.Statement | undefined {
   return sf.statements.find((st) => st.getStart(sf) === start && st.end === end);
