@@ -14,7 +14,7 @@ const root = resolve(import.meta.dirname, '../..');
 const argTarget = process.argv.indexOf('--target');
 const target = argTarget > 0 ? process.argv[argTarget + 1] : `${process.platform === 'win32' ? 'win32' : process.platform}-${process.arch}`;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-for (const f of ['dist/extension.js', 'dist/runner.js']) {
+for (const f of ['dist/extension.js', 'dist/runner.js', 'dist/coverage-runner.js']) {
   if (!existsSync(join(root, f))) { console.error(`${f} missing: run node scripts/build.mjs first`); process.exit(2); }
 }
 
@@ -22,7 +22,7 @@ const stage = join(root, '.vscode-runtime', 'vsix-stage');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 const copy = (rel) => { if (existsSync(join(root, rel))) cpSync(join(root, rel), join(stage, rel), { recursive: true }); };
-for (const f of ['README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md', '.vscodeignore', 'dist/extension.js', 'dist/runner.js', 'media']) copy(f);
+for (const f of ['README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md', '.vscodeignore', 'dist/extension.js', 'dist/runner.js', 'dist/coverage-runner.js', 'media']) copy(f);
 
 const esbuildPkg = JSON.parse(readFileSync(join(root, 'node_modules/esbuild/package.json'), 'utf8'));
 const tsPkg = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8'));

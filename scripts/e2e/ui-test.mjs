@@ -24,7 +24,10 @@ const { startFakeOpenAI } = await import(fakeModule);
 const FAST = 'Use a Set for membership: one pass instead of a nested scan.\n```ts\nexport function dedupe(items: number[]): number[] {\n  const seen = new Set<number>();\n  const out: number[] = [];\n  for (const x of items) {\n    if (!seen.has(x)) {\n      seen.add(x);\n      out.push(x);\n    }\n  }\n  return out;\n}\n```';
 const WRONG = '```ts\nexport function dedupe(items: number[]): number[] {\n  return [...new Set(items)].sort((a, b) => a - b);\n}\n```';
 const API_KEY = 'sk-ui-test-key';
-const fake = await startFakeOpenAI((_body, i) => ({ content: i % 2 === 0 ? FAST : WRONG }));
+// For calc/src/stats.js (a node:test project): faster, equal on every input, but it drops the call
+// counter that the project's test 'counts its calls' checks, so the test gate rejects it.
+const MEAN = '```js\nfunction mean(values) {\n  let sum = 0;\n  for (let i = 0; i < values.length; i++) sum += values[i];\n  return values.length === 0 ? 0 : sum / values.length;\n}\n```';
+const fake = await startFakeOpenAI((body, i) => ({ content: JSON.stringify(body).includes('counter.calls') ? MEAN : i % 2 === 0 ? FAST : WRONG }));
 
 let passed = 0, failed = 0;
 const check = (ok, msg) => { console.log(`${ok ? 'PASS' : 'FAIL'}: ${msg}`); ok ? passed++ : failed++; };
@@ -200,6 +203,31 @@ try {
   await frame.waitForSelector('.row', { timeout: 30_000 });
   check((await frame.$$('.row')).length === 2, 'the results panel is restored after a reload');
   await page.screenshot({ path: join(shots, 'restored.png') });
+
+  // The project's own tests: calc/ is a node:test project; the panel lists the tests used and the gate's result.
+  await page.keyboard.press('Control+P');
+  await quickInput.waitFor({ state: 'visible' });
+  await quickInput.fill('stats.js');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'stats.js' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const meanLine = page.locator('.editor-instance .view-line', { hasText: 'counter.calls++' }).first();
+  await meanLine.waitFor({ timeout: 30_000 });
+  await meanLine.click();
+  await palette('Hotpath: Optimize Function');
+  let meanFrame = null;
+  for (let i = 0; i < 1200 && !meanFrame; i++) {
+    for (const f of page.frames()) {
+      try { if ((await f.$eval('#app h2 code', (e) => e.textContent)) === 'mean') { meanFrame = f; break; } } catch {}
+    }
+    if (!meanFrame) await page.waitForTimeout(100);
+  }
+  if (!meanFrame) throw new Error('the results panel for mean did not appear');
+  await meanFrame.waitForSelector('.status.s-done', { timeout: 240_000 });
+  const testsText = normalize(await meanFrame.$eval('section.tests', (e) => e.textContent));
+  check(/node:test/.test(testsText) && /test\/stats\.test\.js/.test(testsText) && /\d+ calls?/.test(testsText) && /lines of the function/.test(testsText), `the panel lists the project tests used and their coverage: ${testsText.slice(0, 120)}`);
+  const failedText = normalize(await meanFrame.$eval('.failed-tests', (e) => e.textContent));
+  check(/counts its calls/.test(failedText), `the candidate's row shows the failing project test: ${failedText.slice(0, 100)}`);
+  await page.screenshot({ path: join(shots, 'project-tests.png') });
 } catch (e) {
   console.log('ERROR', e);
   failed++;
