@@ -8,7 +8,6 @@
  * V8 heap cap plus an RSS watch, and SIGKILL of the whole process group. Coverage that cannot be
  * measured is null, with the reason logged.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,9 +19,10 @@ import { oneLine, throwIfAborted } from './errors';
 import { parseSource } from './extract';
 import { silentLogger, type Logger } from './logger';
 import type { CoverageJob } from './sandbox/coverage-runner';
-import { MINIMAL_PATH, networkNamespacePrefix, nodeInfo } from './sandbox/nodeinfo';
-import { OWNER_EXPORT, TARGET_EXPORT } from './sandbox/protocol';
-import { rssLimitMb } from './sandbox/spawn';
+import { exposeTarget } from './bundle';
+import { MINIMAL_PATH } from './sandbox/nodeinfo';
+import { findDistBundle } from './sandbox/spawn';
+import { runConfined } from './tests/confine';
 import type { TargetFunction } from './types';
 
 export interface LineCoverage {
@@ -48,26 +48,6 @@ export interface CoverageOptions {
 }
 
 const SOURCE_NAME = '__hotpath_coverage_target__';
-
-/** Absolute path of dist/coverage-runner.js, or null when it is not built. */
-export function findCoverageRunner(): string | null {
-  const candidates = [path.join(__dirname, 'coverage-runner.js')];
-  let dir = __dirname;
-  for (let i = 0; i < 8; i++) {
-    candidates.push(path.join(dir, 'dist', 'coverage-runner.js'));
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile()) ?? null;
-}
-
-/** The statement that exposes the function (or, for methods, its owner) to the coverage runner. */
-function exposure(target: TargetFunction): string {
-  const name = target.method ? target.method.owner : target.name;
-  const as = target.method ? OWNER_EXPORT : TARGET_EXPORT;
-  return target.context.moduleKind === 'esm' ? `\nexport { ${name} as ${as} };\n` : `\n;module.exports.${as} = ${name};\n`;
-}
 
 // ---- source maps --------------------------------------------------------------------------------
 
@@ -202,80 +182,6 @@ function readScriptCoverage(dir: string, url: string): V8Script | null {
   return null;
 }
 
-// ---- the child --------------------------------------------------------------------------------------
-
-interface ChildEnd {
-  end: 'exited' | 'timeout' | 'memory' | 'aborted' | 'spawn-error';
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // gone already
-  }
-}
-
-function readRssMb(pid: number): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-async function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, opts: CoverageOptions): Promise<ChildEnd> {
-  return new Promise<ChildEnd>((resolve) => {
-    let end: ChildEnd['end'] | null = null;
-    let out = '';
-    let err = '';
-    let child;
-    try {
-      child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    } catch {
-      resolve({ end: 'spawn-error', code: null, stdout: '', stderr: '' });
-      return;
-    }
-    const pid = child.pid;
-    const kill = (why: ChildEnd['end']) => {
-      end ??= why;
-      if (pid !== undefined) killGroup(pid);
-    };
-    const timer = setTimeout(() => kill('timeout'), Math.max(1, opts.timeoutMs));
-    const limit = rssLimitMb(opts.memoryMb);
-    const rss = setInterval(() => {
-      const mb = pid === undefined ? null : readRssMb(pid);
-      if (mb !== null && mb > limit) kill('memory');
-    }, 50);
-    const onAbort = () => kill('aborted');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (b: Buffer) => {
-      out = (out + b.toString('utf8')).slice(-4096);
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      err = (err + b.toString('utf8')).slice(-4096);
-    });
-    child.on('error', () => {
-      if (pid === undefined) {
-        clearTimeout(timer);
-        clearInterval(rss);
-        resolve({ end: 'spawn-error', code: null, stdout: out, stderr: err });
-      }
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      clearInterval(rss);
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (pid !== undefined) killGroup(pid);
-      resolve({ end: end ?? 'exited', code, stdout: out, stderr: err });
-    });
-  });
-}
-
 /**
  * Replays `argLists` on the original target with V8 coverage and reports which of the target's
  * code lines ran. Null (with a logged reason) when coverage could not be measured.
@@ -288,7 +194,7 @@ export async function targetLineCoverage(opts: CoverageOptions): Promise<LineCov
     return null;
   };
   throwIfAborted(opts.signal);
-  const runner = findCoverageRunner();
+  const runner = findDistBundle('coverage-runner.js');
   if (!runner) return fail('dist/coverage-runner.js is missing (run `npm run build`)');
 
   const workDir = path.resolve(opts.workDir);
@@ -299,7 +205,7 @@ export async function targetLineCoverage(opts: CoverageOptions): Promise<LineCov
   let mapText: string;
   try {
     const result = await build({
-      stdin: { contents: target.fileText + exposure(target), resolveDir: path.dirname(target.file), sourcefile: SOURCE_NAME, loader },
+      stdin: { contents: target.fileText + exposeTarget(target.name, target.context.moduleKind, target.method), resolveDir: path.dirname(target.file), sourcefile: SOURCE_NAME, loader },
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -354,17 +260,24 @@ export async function targetLineCoverage(opts: CoverageOptions): Promise<LineCov
   const jobFile = path.join(workDir, 'coverage-job.json');
   fs.writeFileSync(jobFile, JSON.stringify(job));
 
-  const info = await nodeInfo(opts.nodePath);
-  const ns = await networkNamespacePrefix(info.path);
-  const nodeArgs = [`--max-old-space-size=${Math.max(16, Math.floor(opts.memoryMb))}`, '--no-warnings', runner, jobFile];
-  const command = ns ? ns[0]! : info.path;
-  const args = ns ? [...ns.slice(1), info.path, ...nodeArgs] : nodeArgs;
-  const env = { PATH: MINIMAL_PATH, LANG: 'C', NODE_V8_COVERAGE: covDir };
-  logger.debug(`coverage: ${command} ${args.join(' ')}`);
-  const run = await runChild(command, args, env, workDir, opts);
+  // The user's own original code only: without the permission model (it blocks V8 coverage), with the other layers.
+  const run = await runConfined({
+    nodePath: opts.nodePath,
+    args: [runner, jobFile],
+    cwd: workDir,
+    readPaths: [],
+    writePaths: [],
+    permissionModel: false,
+    env: { PATH: MINIMAL_PATH, LANG: 'C', NODE_V8_COVERAGE: covDir },
+    timeoutMs: opts.timeoutMs,
+    memoryMb: opts.memoryMb,
+    signal: opts.signal,
+    logger,
+  });
   throwIfAborted(opts.signal);
   if (run.end !== 'exited') return fail(`the replay ended by ${run.end}`);
-  if (!run.stdout.includes(token)) return fail(`the replay did not finish (exit ${String(run.code)}${run.stderr ? `: ${oneLine(run.stderr.trim().split('\n').pop() ?? '')}` : ''})`);
+  const lastError = run.stderr.trim().split('\n').pop() ?? '';
+  if (!run.tail.includes(token)) return fail(`the replay did not finish (exit ${String(run.exitCode)}${lastError ? `: ${oneLine(lastError)}` : ''})`);
 
   const script = readScriptCoverage(covDir, pathToFileURL(bundlePath).href);
   if (!script) return fail('V8 wrote no coverage for the bundle');

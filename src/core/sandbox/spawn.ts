@@ -89,27 +89,33 @@ export function rssLimitMb(memoryMb: number): number {
 
 // ---- runner location and job dir ----------------------------------------------------------------
 
+/**
+ * Absolute path of a separately bundled child script in dist/ (runner.js, coverage-runner.js):
+ * next to this file when running from dist/, else in a dist/ folder above it (under tsx). Null
+ * when it is not built.
+ */
+export function findDistBundle(fileName: string): string | null {
+  const candidates: string[] = [path.join(__dirname, fileName)];
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    candidates.push(path.join(dir, 'dist', fileName));
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  // Only the bundle: src/core/sandbox/runner.ts sits next to this file under tsx.
+  return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile()) ?? null;
+}
+
 let runnerSourceCache: string | null = null;
 
 /** Absolute path of the bundled runner (dist/runner.js). Throws SandboxError if it is not built. */
 export function findRunnerBundle(): string {
   if (runnerSourceCache && fs.existsSync(runnerSourceCache)) return runnerSourceCache;
-  const candidates: string[] = [path.join(__dirname, 'runner.js')];
-  let dir = __dirname;
-  for (let i = 0; i < 8; i++) {
-    candidates.push(path.join(dir, 'dist', 'runner.js'));
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  for (const c of candidates) {
-    // Only the bundle: src/core/sandbox/runner.ts sits next to this file under tsx.
-    if (fs.existsSync(c) && fs.statSync(c).isFile()) {
-      runnerSourceCache = c;
-      return c;
-    }
-  }
-  throw new SandboxError('The sandbox runner (dist/runner.js) is missing: run `npm run build`.');
+  const found = findDistBundle('runner.js');
+  if (!found) throw new SandboxError('The sandbox runner (dist/runner.js) is missing: run `npm run build`.');
+  runnerSourceCache = found;
+  return found;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Runs one command (a node script) confined like the sandbox runner, but for a whole test
- * runner: node's permission model with the given read/write directories, optional workers /
+ * runner (and, without the permission model, for the coverage replay of the original): node's permission model with the given read/write directories, optional workers /
  * child processes, the OS network namespace when available, a scrubbed environment, a
  * wall-clock timeout, an RSS cap, abort, and SIGKILL of the whole process group on every end path.
  */
@@ -24,6 +24,12 @@ export interface ConfinedOptions {
   allowChildProcess?: boolean;
   /** Native addons (.node files). */
   allowAddons?: boolean;
+  /**
+   * false: no permission model at all (readPaths, writePaths and the allow* options are then
+   * ignored). Only for the coverage replay of the user's ORIGINAL function (coverage.ts): V8
+   * coverage needs the inspector, which the permission model blocks. Default true.
+   */
+  permissionModel?: boolean;
   /** The whole environment of the child (nothing is inherited). */
   env: Record<string, string>;
   timeoutMs: number;
@@ -68,7 +74,8 @@ export async function runConfined(o: ConfinedOptions): Promise<ConfinedRun> {
   }
   const info = await nodeInfo(o.nodePath);
   const ns = o.noNetworkNamespace ? null : await networkNamespacePrefix(info.path);
-  const nodeArgs = [...confinedPermissionArgs(info, o), `--max-old-space-size=${Math.max(32, Math.floor(o.memoryMb))}`, '--no-warnings', ...o.args];
+  const permission = o.permissionModel === false ? [] : confinedPermissionArgs(info, o);
+  const nodeArgs = [...permission, `--max-old-space-size=${Math.max(32, Math.floor(o.memoryMb))}`, '--no-warnings', ...o.args];
   const command = ns ? (ns[0] as string) : info.path;
   const args = ns ? [...ns.slice(1), info.path, ...nodeArgs] : nodeArgs;
   const started = performance.now();
