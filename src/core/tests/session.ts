@@ -89,7 +89,7 @@ export async function startProjectTests(ctx: ProjectTestsContext): Promise<Proje
   }
   const timeoutMs = options.timeoutMs ?? TESTS_DEFAULTS.timeoutMs;
   const scratch = createScratch(project, join(ctx.workDir, 'project'));
-  const captureDir = join(ctx.workDir, 'project', '.hotpath-capture');
+  const captureDir = join(scratch.root, '.hotpath-capture');
   const runOpts = { nodePath: ctx.nodePath, timeoutMs, memoryMb: Math.max(ctx.memoryMb, 1024), signal: ctx.signal, logger };
 
   ctx.progress(`Running ${plural(files.length, `${runnerName(project)} test file`)} with ${target.name} instrumented`);
