@@ -25,7 +25,7 @@ import { crossCallState } from './statecheck';
 import { reductions } from './shrink';
 import { compareOutcomes } from './equality';
 import { compareVariant, describeDifference, runVariant, type VariantOutcomes, type VerifyContext } from './verify';
-import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from './benchmark';
+import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type RoundsResult, type SizePool } from './benchmark';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
 import type { InputsJob } from './sandbox/protocol';
 import { OpenAICandidateSource, PROMPT_VERSION, ResponseCache, cachedSource, defaultCacheDir, askInputGenerator } from './llm';
@@ -180,7 +180,8 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
   let layers: string[] = [];
   let projectTests: ProjectTests | null = null;
   let testsSummary: TestsSummary | null = null;
-  let workloadPool: SizePool | null = null;
+  /** The real-workload pool and how many captured calls it holds. */
+  let workloadPool: (SizePool & { calls: number }) | null = null;
 
   const update = (w: Working, patch: Partial<CandidateReport>) => {
     Object.assign(w.report, patch);
@@ -236,8 +237,9 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       testsSummary = projectTests?.summary ?? null;
       const captured = projectTests?.argLists ?? [];
       if (captured.length) {
-        workloadPool = { size: WORKLOAD_SIZE, inputsFile: join(jobDir, 'workload.bin') };
-        await writeFile(workloadPool.inputsFile, serialize(captured.slice(0, TESTS_DEFAULTS.maxWorkloadCalls)));
+        const pool = captured.slice(0, TESTS_DEFAULTS.maxWorkloadCalls);
+        workloadPool = { size: WORKLOAD_SIZE, inputsFile: join(jobDir, 'workload.bin'), calls: pool.length };
+        await writeFile(workloadPool.inputsFile, serialize(pool));
       }
       const generated = generateTargetVerifyInputs(target, { seed });
       const inputs: unknown[][] = [...(userInputs?.fixed ?? []), ...captured, ...generated];
@@ -377,7 +379,6 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
           const tests = projectTests;
           await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState, opts.benchBudgetMs, {
             workload: workloadPool,
-            workloadCalls: Math.min(tests?.argLists.length ?? 0, TESTS_DEFAULTS.maxWorkloadCalls),
             gate: tests ? (w) => tests.gate(w.text!) : null,
           });
         }
@@ -657,7 +658,7 @@ async function benchmarkSurvivors(
   notes: string[],
   noise: NoiseState,
   benchBudgetMs: number | undefined,
-  extra: { workload: SizePool | null; workloadCalls: number; gate: ((w: Working) => Promise<CandidateTests>) | null },
+  extra: { workload: (SizePool & { calls: number }) | null; gate: ((w: Working) => Promise<CandidateTests>) | null },
 ): Promise<void> {
   const headline = pools[pools.length - 1]!;
   const sizesText = pools.map((p) => p.size).join(', ');
@@ -685,11 +686,7 @@ async function benchmarkSurvivors(
       continue;
     }
     // The benchmark inputs are larger than the verification inputs: both must compute the same results there too.
-    const mismatch = pools.find((p) => {
-      const o = screen.firstSizes.get('original')?.get(p.size);
-      const c = screen.firstSizes.get(key)?.get(p.size);
-      return o && c && o.checksumCalls === c.checksumCalls && o.checksum !== c.checksum;
-    });
+    const mismatch = pools.find((p) => checksumsDisagree(screen, key, p.size));
     if (mismatch) {
       finish(w, 'incorrect', `Its results differ from the original's on the benchmark inputs of ${sizeMeaning} ${mismatch.size} (checksums of the returned values disagree).`);
       continue;
@@ -816,22 +813,20 @@ async function benchmarkSurvivors(
     // The real workload: the calls captured from the project's tests, measured in the same processes.
     let workload: CandidateReport['workload'] = null;
     if (extra.workload) {
-      const o = res.firstSizes.get('original')?.get(WORKLOAD_SIZE);
-      const c = res.firstSizes.get(w.report.id)?.get(WORKLOAD_SIZE);
-      if (o && c && o.checksumCalls === c.checksumCalls && o.checksum !== c.checksum) {
+      if (checksumsDisagree(res, w.report.id, WORKLOAD_SIZE)) {
         finish(w, 'incorrect', "Its results differ from the original's on the calls captured from the project's tests (checksums of the returned values disagree).");
         continue;
       }
       const wp = pairedRounds(res, 'original', w.report.id, WORKLOAD_SIZE);
       if (wp.length > 0) {
         const ws = speedupFromRounds(wp, { seed: ctx.seed });
-        workload = { calls: extra.workloadCalls, originalNs: median(wp.map((x) => x.originalNs)), candidateNs: median(wp.map((x) => x.candidateNs)), speedup: ws };
+        workload = { calls: extra.workload.calls, originalNs: median(wp.map((x) => x.originalNs)), candidateNs: median(wp.map((x) => x.candidateNs)), speedup: ws };
         const measured = `${fmtRatio(ws.estimate)} (95% CI ${fmtRatio(ws.low)}–${fmtRatio(ws.high)})`;
         if (verdict === 'faster' && ws.high < 1) {
           verdict = 'not-faster';
-          reason = `${reason} But on the ${extra.workloadCalls} calls captured from the project's tests it is slower: ${measured}, so no speedup is claimed.`;
+          reason = `${reason} But on the ${extra.workload.calls} calls captured from the project's tests it is slower: ${measured}, so no speedup is claimed.`;
         } else {
-          reason = `${reason} On the ${extra.workloadCalls} calls captured from the project's tests: ${measured}.`;
+          reason = `${reason} On the ${extra.workload.calls} calls captured from the project's tests: ${measured}.`;
         }
       }
     }
@@ -856,6 +851,13 @@ async function benchmarkSurvivors(
     }
     finish(w, verdict, reason);
   }
+}
+
+/** True when the original and arm `key` returned different results on the same calls at `size` (their result checksums disagree). */
+function checksumsDisagree(res: RoundsResult, key: string, size: number): boolean {
+  const o = res.firstSizes.get('original')?.get(size);
+  const c = res.firstSizes.get(key)?.get(size);
+  return !!o && !!c && o.checksumCalls === c.checksumCalls && o.checksum !== c.checksum;
 }
 
 /**
