@@ -28,12 +28,12 @@ import { serialize } from 'node:v8';
 
 import * as pipeline from '../src/core/pipeline';
 import { DEFAULTS, runHotpath } from '../src/core/pipeline';
-import { runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from '../src/core/benchmark';
-import { speedupFromRounds, decide, quantile, mean, median } from '../src/core/stats';
-import { bundleVariant } from '../src/core/bundle';
-import { extractTarget } from '../src/core/extract';
-import { applyCandidate, parseCandidate } from '../src/core/substitute';
-import { generateBenchInputs } from '../src/core/inputs';
+import { runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from '../src/core/benchmark/measure';
+import { speedupFromRounds, decide, quantile, mean, median } from '../src/core/benchmark/stats';
+import { bundleVariant } from '../src/core/build/bundle';
+import { extractTarget } from '../src/core/target/extract';
+import { applyCandidate, parseCandidate } from '../src/core/candidates/substitute';
+import { generateBenchInputs } from '../src/core/inputs/inputs';
 import { prepareJobDir, resolveNodePath } from '../src/core/sandbox/spawn';
 import { TARGET_EXPORT } from '../src/core/sandbox/protocol';
 import { silentLogger } from '../src/core/logger';

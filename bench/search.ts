@@ -30,14 +30,14 @@ import { parseArgs } from 'node:util';
 
 import { runHotpath } from '../src/core/pipeline';
 import type { LlmOptions } from '../src/core/options';
-import type { CandidateReport, Report } from '../src/core/report';
+import type { CandidateReport, Report } from '../src/core/report/report';
 import type { VerdictKind } from '../src/core/types';
 import { levelLogger } from '../src/core/logger';
 import { CancelledError } from '../src/core/errors';
-import { extractTarget } from '../src/core/extract';
-import { describeSizeMeaning } from '../src/core/inputs';
-import { STRATEGIES } from '../src/core/llm/prompt';
-import { normalizeForDedup, pickCandidateSource } from '../src/core/llm/parse';
+import { extractTarget } from '../src/core/target/extract';
+import { describeSizeMeaning } from '../src/core/inputs/inputs';
+import { STRATEGIES } from '../src/core/candidates/llm/prompt';
+import { normalizeForDedup, pickCandidateSource } from '../src/core/candidates/llm/parse';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI, type FakeResponse } from '../test/support/fake-openai';
 import type { RecordedKind, Recording } from './recorded/generate';
 

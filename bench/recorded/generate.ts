@@ -22,8 +22,8 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { extractTarget } from '../../src/core/extract';
-import { normalizeForDedup, pickCandidateSource } from '../../src/core/llm/parse';
+import { extractTarget } from '../../src/core/target/extract';
+import { normalizeForDedup, pickCandidateSource } from '../../src/core/candidates/llm/parse';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CORPUS = path.join(REPO, 'bench', 'functions');

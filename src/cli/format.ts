@@ -1,6 +1,6 @@
 /** Human-readable rendering of a report for the terminal. */
 import { relative, isAbsolute } from 'node:path';
-import type { Report, CandidateReport } from '../core/report';
+import type { Report, CandidateReport } from '../core/report/report';
 import type { SpeedupInterval } from '../core/types';
 
 const ICON: Record<CandidateReport['verdict'], string> = {

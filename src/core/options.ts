@@ -2,7 +2,7 @@
  * Options of one run of the engine (`runHotpath` in pipeline.ts). Units are in the names.
  */
 import type { Logger } from './logger';
-import type { ProgressEvent } from './report';
+import type { ProgressEvent } from './report/report';
 
 export type TargetSelector = { name: string } | { line: number };
 
@@ -92,7 +92,7 @@ export interface CandidateSource {
 }
 
 export interface CandidateRequest {
-  /** Chat messages to send, built by core/llm/prompt.ts. */
+  /** Chat messages to send, built by core/candidates/llm/prompt.ts. */
   messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
   /** Zero-based index of this request among `total`. */
   index: number;

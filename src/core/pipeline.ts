@@ -9,28 +9,28 @@ import { join, resolve, relative, isAbsolute } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { build } from 'esbuild';
 
-import { PENDING_REASON, pendingCandidate, type CandidateReport, type CandidateTests, type Report, type ProgressEvent, type PipelineStage, type TestsSummary } from './report';
+import { PENDING_REASON, pendingCandidate, type CandidateReport, type CandidateTests, type Report, type ProgressEvent, type PipelineStage, type TestsSummary } from './report/report';
 import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
 import type { Counterexample, SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
 import { silentLogger, type Logger } from './logger';
 import { CancelledError, InputError, SandboxError, throwIfAborted } from './errors';
-import { extractTarget } from './extract';
-import { applyCandidate, parseCandidate } from './substitute';
-import { bundleVariant } from './bundle';
-import { unifiedDiff } from './diff';
-import { generateTargetVerifyInputs, generateTargetBenchInputs, targetSizeLadder, describeTargetSizeMeaning } from './inputs';
-import { receiverOf, renderCall } from './methods';
-import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './stats';
-import { crossCallState } from './statecheck';
-import { reductions } from './shrink';
-import { compareOutcomes } from './equality';
-import { compareVariant, describeDifference, runVariant, type VariantOutcomes, type VerifyContext } from './verify';
-import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type RoundsResult, type SizePool } from './benchmark';
+import { extractTarget } from './target/extract';
+import { applyCandidate, parseCandidate } from './candidates/substitute';
+import { bundleVariant } from './build/bundle';
+import { unifiedDiff } from './report/diff';
+import { generateTargetVerifyInputs, generateTargetBenchInputs, targetSizeLadder, describeTargetSizeMeaning } from './inputs/inputs';
+import { receiverOf, renderCall } from './target/methods';
+import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './benchmark/stats';
+import { crossCallState } from './verify/statecheck';
+import { reductions } from './inputs/shrink';
+import { compareOutcomes } from './verify/equality';
+import { compareVariant, describeDifference, runVariant, type VariantOutcomes, type VerifyContext } from './verify/verify';
+import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type RoundsResult, type SizePool } from './benchmark/measure';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
 import type { InputsJob } from './sandbox/protocol';
-import { OpenAICandidateSource, PROMPT_VERSION, ResponseCache, cachedSource, defaultCacheDir, askInputGenerator } from './llm';
-import { SearchController, runSearch, summarizeSearch } from './search';
-import { startProjectTests, TESTS_DEFAULTS, type ProjectTests } from './tests/session';
+import { OpenAICandidateSource, PROMPT_VERSION, ResponseCache, cachedSource, defaultCacheDir, askInputGenerator } from './candidates/llm';
+import { SearchController, runSearch, summarizeSearch } from './candidates/search';
+import { startProjectTests, TESTS_DEFAULTS, type ProjectTests } from './project-tests/session';
 
 export const DEFAULTS = {
   minSpeedup: 1.05,

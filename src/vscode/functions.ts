@@ -27,7 +27,7 @@ let listFunctionsImpl: ListFunctions | undefined;
 
 async function loadListFunctions(): Promise<ListFunctions> {
   if (!listFunctionsImpl) {
-    const mod = await import('../core/extract.js');
+    const mod = await import('../core/target/extract.js');
     listFunctionsImpl = mod.listFunctions as ListFunctions;
   }
   return listFunctionsImpl;

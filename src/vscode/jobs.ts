@@ -4,7 +4,7 @@
  * so "Show Last Results" works after a reload.
  */
 import * as vscode from 'vscode';
-import type { CandidateReport, ProgressEvent, Report } from '../core/report';
+import type { CandidateReport, ProgressEvent, Report } from '../core/report/report';
 import type { JobView } from './protocol';
 
 const LAST_JOB_KEY = 'hotpath.lastJob';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { CandidateSource, LlmOptions, RunOptions, TargetSelector, VariantInput } from '../core/options';
-import type { PipelineStage, Report } from '../core/report';
+import type { PipelineStage, Report } from '../core/report/report';
 import { CancelledError, HotpathError, InputError, oneLine } from '../core/errors';
 import { isLocalUrl, readSettings } from './config';
 import type { ApiKeyStore } from './secrets';

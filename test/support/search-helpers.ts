@@ -8,7 +8,7 @@
  *   SLOW           → not-faster, speedup 1.00
  *   BROKEN         → error ('It does not build: ...')
  */
-import { pendingCandidate, type CandidateReport } from '../../src/core/report';
+import { pendingCandidate, type CandidateReport } from '../../src/core/report/report';
 import type { LlmOptions, VariantInput } from '../../src/core/options';
 import type { Counterexample, SpeedupInterval, TargetFunction } from '../../src/core/types';
 import type { ChatRequestBody } from './fake-openai';

@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { targetLineCoverage } from '../../src/core/coverage';
-import { extractTarget } from '../../src/core/extract';
-import { instrumentModule, readCaptures, receiverFromCapture } from '../../src/core/tests/capture';
+import { targetLineCoverage } from '../../src/core/verify/coverage';
+import { extractTarget } from '../../src/core/target/extract';
+import { instrumentModule, readCaptures, receiverFromCapture } from '../../src/core/project-tests/capture';
 import { THIS_MARKER } from '../../src/core/sandbox/protocol';
 import type { MethodInfo, TargetFunction } from '../../src/core/types';
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Report } from '../../src/core/report';
+import type { Report } from '../../src/core/report/report';
 import { startFakeOpenAI } from '../support/fake-openai';
 
 const ROOT = resolve(__dirname, '../..');

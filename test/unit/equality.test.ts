@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareOutcomes, encodedEqual } from '../../src/core/equality';
+import { compareOutcomes, encodedEqual } from '../../src/core/verify/equality';
 import type { CallOutcome, Encoded } from '../../src/core/types';
 
 const num = (v: number | 'NaN' | 'Infinity' | '-Infinity' | '-0'): Encoded => ({ t: 'number', v });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { extractTarget, listFunctions } from '../../src/core/extract';
+import { extractTarget, listFunctions } from '../../src/core/target/extract';
 import { InputError } from '../../src/core/errors';
 import type { TypeSchema } from '../../src/core/types';
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runHotpath } from '../../src/core/pipeline';
-import type { CandidateReport } from '../../src/core/report';
+import type { CandidateReport } from '../../src/core/report/report';
 import type { VariantInput } from '../../src/core/options';
 
 const FIX = resolve(__dirname, '../fixtures/gaming');

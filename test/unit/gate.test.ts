@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeGate } from '../../src/core/tests/session';
-import type { TestCaseResult } from '../../src/core/tests/types';
+import { judgeGate } from '../../src/core/project-tests/session';
+import type { TestCaseResult } from '../../src/core/project-tests/types';
 
 const k = (file: string, name: string) => `${file}\u0000${name}`;
 const r = (file: string, name: string, status: TestCaseResult['status'], message: string | null = null): TestCaseResult => ({ file, name, status, message });

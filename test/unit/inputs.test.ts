@@ -9,7 +9,7 @@ import {
   generateVerifyInputs,
   inputsAreScalarOnly,
   sizeLadder,
-} from '../../src/core/inputs';
+} from '../../src/core/inputs/inputs';
 import { FN_MARKER } from '../../src/core/sandbox/protocol';
 import type { ParamInfo, TypeSchema } from '../../src/core/types';
 

@@ -6,8 +6,8 @@ import type { LlmOptions } from '../../src/core/options';
 import { makeTarget } from '../support/search-helpers';
 import type { Logger } from '../../src/core/logger';
 import { CancelledError, LlmError } from '../../src/core/errors';
-import { OpenAICandidateSource, generateCandidates } from '../../src/core/llm/client';
-import { STRATEGIES } from '../../src/core/llm/prompt';
+import { OpenAICandidateSource, generateCandidates } from '../../src/core/candidates/llm/client';
+import { STRATEGIES } from '../../src/core/candidates/llm/prompt';
 import { startFakeOpenAI, type ChatRequestBody, type FakeResponse } from '../support/fake-openai';
 
 const KEY = 'sk-test-SECRET-0123456789';

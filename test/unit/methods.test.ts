@@ -2,15 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
-import { extractTarget, listFunctions } from '../../src/core/extract';
+import { extractTarget, listFunctions } from '../../src/core/target/extract';
 import { InputError } from '../../src/core/errors';
-import { callPlan, receiverShape, renderCall } from '../../src/core/methods';
-import { applyCandidate, originalCandidate, parseCandidate } from '../../src/core/substitute';
-import { generateTargetBenchInputs, generateTargetVerifyInputs, describeTargetSizeMeaning } from '../../src/core/inputs';
-import { crossCallState } from '../../src/core/statecheck';
-import { buildMessages } from '../../src/core/llm/prompt';
-import { pickCandidateSource } from '../../src/core/llm/parse';
-import { methodAspect } from '../../src/core/verify';
+import { callPlan, receiverShape, renderCall } from '../../src/core/target/methods';
+import { applyCandidate, originalCandidate, parseCandidate } from '../../src/core/candidates/substitute';
+import { generateTargetBenchInputs, generateTargetVerifyInputs, describeTargetSizeMeaning } from '../../src/core/inputs/inputs';
+import { crossCallState } from '../../src/core/verify/statecheck';
+import { buildMessages } from '../../src/core/candidates/llm/prompt';
+import { pickCandidateSource } from '../../src/core/candidates/llm/parse';
+import { methodAspect } from '../../src/core/verify/verify';
 import { runHotpath } from '../../src/core/pipeline';
 import { THIS_MARKER } from '../../src/core/sandbox/protocol';
 

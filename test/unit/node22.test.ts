@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import type { Report } from '../../src/core/report';
+import type { Report } from '../../src/core/report/report';
 
 const ROOT = resolve(__dirname, '../..');
 const node22 = process.env.HOTPATH_TEST_NODE22;

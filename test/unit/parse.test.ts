@@ -7,7 +7,7 @@ import {
   looksComplete,
   normalizeForDedup,
   pickCandidateSource,
-} from '../../src/core/llm/parse';
+} from '../../src/core/candidates/llm/parse';
 
 const FAST = 'function dedupe(xs: number[]): number[] {\n  return [...new Set(xs)];\n}';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runHotpath } from '../../src/core/pipeline';
-import type { Report } from '../../src/core/report';
+import type { Report } from '../../src/core/report/report';
 
 const PROJECTS = resolve(__dirname, '../fixtures/projects');
 const VARIANTS = resolve(__dirname, '../fixtures/project-variants');

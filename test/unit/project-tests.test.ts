@@ -21,7 +21,7 @@ import {
   type Scratch,
   type TestProject,
   type TestRunResult,
-} from '../../src/core/tests/index';
+} from '../../src/core/project-tests/index';
 import { networkNamespacePrefix } from '../../src/core/sandbox/nodeinfo';
 
 const FIX = path.resolve(__dirname, '../fixtures/projects');

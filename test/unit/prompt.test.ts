@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModuleDeclaration, TargetFunction } from '../../src/core/types';
-import { buildMessages, CONTEXT_LIMIT_CHARS, formatModuleContext, PROMPT_VERSION, STRATEGIES } from '../../src/core/llm/prompt';
+import { buildMessages, CONTEXT_LIMIT_CHARS, formatModuleContext, PROMPT_VERSION, STRATEGIES } from '../../src/core/candidates/llm/prompt';
 
 function makeTarget(overrides: Partial<TargetFunction> = {}, declarations: ModuleDeclaration[] = []): TargetFunction {
   const text = 'export function dedupe(xs: number[]): number[] {\n  return xs.filter((x, i) => xs.indexOf(x) === i && x < LIMIT);\n}';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderArgs, renderEncoded, renderOutcome, renderValue, renderValueArgs } from '../../src/core/render';
+import { renderArgs, renderEncoded, renderOutcome, renderValue, renderValueArgs } from '../../src/core/report/render';
 import { FN_MARKER } from '../../src/core/sandbox/protocol';
 import type { Encoded } from '../../src/core/types';
 

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OpenAICandidateSource } from '../../src/core/llm/client';
-import { STRATEGIES } from '../../src/core/llm/prompt';
-import { buildImproveMessages, buildRepairMessages } from '../../src/core/llm/feedback';
-import { buildInputGeneratorMessages, pickGeneratorSource } from '../../src/core/llm/inputgen';
-import { runSearch, SearchController, summarizeSearch, type RoundRecord } from '../../src/core/search';
+import { OpenAICandidateSource } from '../../src/core/candidates/llm/client';
+import { STRATEGIES } from '../../src/core/candidates/llm/prompt';
+import { buildImproveMessages, buildRepairMessages } from '../../src/core/candidates/llm/feedback';
+import { buildInputGeneratorMessages, pickGeneratorSource } from '../../src/core/candidates/llm/inputgen';
+import { runSearch, SearchController, summarizeSearch, type RoundRecord } from '../../src/core/candidates/search';
 import { silentLogger } from '../../src/core/logger';
 import { LlmError } from '../../src/core/errors';
-import { pendingCandidate, type CandidateReport } from '../../src/core/report';
+import { pendingCandidate, type CandidateReport } from '../../src/core/report/report';
 import { startFakeOpenAI } from '../support/fake-openai';
 import {
   answer,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'node:v8';
-import { reductions, reduceValue } from '../../src/core/shrink';
+import { reductions, reduceValue } from '../../src/core/inputs/shrink';
 
 void test('reductions are strictly smaller, smallest first, fresh copies, and keep types', () => {
   const args = [[5, -0, 3, 3, NaN, 9, 1, 2, 8, 7], 'hello world', new Map([['a', 1], ['b', 2]])];

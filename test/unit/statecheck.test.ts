@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossCallState } from '../../src/core/statecheck';
+import { crossCallState } from '../../src/core/verify/statecheck';
 
 const original = `import { x } from './x';
 const LIMIT = 10;

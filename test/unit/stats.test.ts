@@ -17,7 +17,7 @@ import {
   speedupFromRounds,
   studentTQuantile,
   tooNoisy,
-} from '../../src/core/stats';
+} from '../../src/core/benchmark/stats';
 
 void test('rng is deterministic and int() is inclusive', () => {
   const a = createRng(42);

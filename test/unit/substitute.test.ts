@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { extractTarget, listFunctions } from '../../src/core/extract';
-import { applyCandidate, originalCandidate, parseCandidate, type ParsedCandidate } from '../../src/core/substitute';
-import { unifiedDiff } from '../../src/core/diff';
+import { extractTarget, listFunctions } from '../../src/core/target/extract';
+import { applyCandidate, originalCandidate, parseCandidate, type ParsedCandidate } from '../../src/core/candidates/substitute';
+import { unifiedDiff } from '../../src/core/report/diff';
 import type { TargetFunction } from '../../src/core/types';
 import { readFileSync } from 'node:fs';
 

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { InputError } from './errors';
-import type { TargetSelector } from './options';
+import { InputError } from '../errors';
+import type { TargetSelector } from '../options';
 import { schemaOfParameter } from './schema';
-import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction } from './types';
+import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction } from '../types';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
 

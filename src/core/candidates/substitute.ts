@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
-import { declaredNames, importedNames, isImportStatement, parseSource, syntaxErrors, unwrapFunction } from './extract';
-import type { TargetFunction } from './types';
+import { declaredNames, importedNames, isImportStatement, parseSource, syntaxErrors, unwrapFunction } from '../target/extract';
+import type { TargetFunction } from '../types';
 
 export interface ParsedCandidate {
   /** The new top-level statement declaring target.name. */

@@ -10,7 +10,7 @@
  * The system message (hard constraints, output format) is the one of round 1, so the
  * constraints come first in every request.
  */
-import type { TargetFunction, Counterexample, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
+import type { TargetFunction, Counterexample, SizeMeasurement, SpeedupInterval, VerdictKind } from '../../types';
 import { answerShape, fenceTag, systemPrompt, targetSection, type PromptMessage, type Strategy } from './prompt';
 
 /** Bumped whenever the wording of the feedback prompts changes in a way that can change answers. */

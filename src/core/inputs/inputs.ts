@@ -12,10 +12,10 @@
  * counterexample on an input the caller can never pass would not be believable. Untyped
  * (`unknown`) parameters get a varied mix, biased by what the parameter's name suggests.
  */
-import { FN_MARKER, type FnMarkerKind } from './sandbox/protocol';
-import { createRng, type Rng } from './rng';
-import type { ParamInfo, PropertySchema, TargetFunction, TypedArrayName, TypeSchema } from './types';
-import { callPlan } from './methods';
+import { FN_MARKER, type FnMarkerKind } from '../sandbox/protocol';
+import { createRng, type Rng } from '../rng';
+import type { ParamInfo, PropertySchema, TargetFunction, TypedArrayName, TypeSchema } from '../types';
+import { callPlan } from '../target/methods';
 
 // ---------------------------------------------------------------------------------------------
 // Schema helpers

@@ -5,12 +5,12 @@
  * parent. Screening uses few rounds for all arms; the decision on a candidate is made on fresh
  * confirmation rounds alone (no winner's curse, no running until significant).
  */
-import type { Logger } from './logger';
-import type { BenchJob, CallReceiver, RunnerMessage } from './sandbox/protocol';
-import { runSandboxed } from './sandbox/spawn';
+import type { Logger } from '../logger';
+import type { BenchJob, CallReceiver, RunnerMessage } from '../sandbox/protocol';
+import { runSandboxed } from '../sandbox/spawn';
 import { median } from './stats';
-import { createRng } from './rng';
-import { throwIfAborted } from './errors';
+import { createRng } from '../rng';
+import { throwIfAborted } from '../errors';
 
 export interface BenchContext {
   nodePath: string;

@@ -3,7 +3,7 @@
  * One request = one optimization angle (a strategy), so a batch of requests explores
  * different rewrites instead of sampling the same idea several times.
  */
-import type { ModuleDeclaration, TargetFunction } from '../types';
+import type { ModuleDeclaration, TargetFunction } from '../../types';
 
 /** Bumped whenever the wording of the prompt changes in a way that can change answers. */
 export const PROMPT_VERSION = 'hotpath-prompt-4';

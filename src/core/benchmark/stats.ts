@@ -4,8 +4,8 @@
  * Pure functions; randomness comes from the seeded generator in rng.ts, so every interval is
  * reproducible for a seed.
  */
-import { createRng } from './rng';
-import type { SpeedupInterval } from './types';
+import { createRng } from '../rng';
+import type { SpeedupInterval } from '../types';
 
 // ---------------------------------------------------------------------------------------------
 // Descriptive statistics

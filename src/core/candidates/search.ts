@@ -10,11 +10,11 @@
  * new candidates to an `evaluate` callback (the pipeline's build / verify / benchmark) and
  * records each round. The code decides what is kept, never the model.
  */
-import type { CandidateReport } from './report';
-import type { CandidateSource, VariantInput } from './options';
-import type { TargetFunction } from './types';
-import { silentLogger, type Logger } from './logger';
-import { CancelledError, LlmError, oneLine } from './errors';
+import type { CandidateReport } from '../report/report';
+import type { CandidateSource, VariantInput } from '../options';
+import type { TargetFunction } from '../types';
+import { silentLogger, type Logger } from '../logger';
+import { CancelledError, LlmError, oneLine } from '../errors';
 import { buildMessages, STRATEGIES, PROMPT_VERSION, type PromptMessage, type Strategy } from './llm/prompt';
 import {
   buildImproveMessages,

@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import { build, type Loader, type Message } from 'esbuild';
-import { SandboxError, throwIfAborted } from './errors';
-import { OWNER_EXPORT, TARGET_EXPORT } from './sandbox/protocol';
-import type { Language, MethodInfo } from './types';
+import { SandboxError, throwIfAborted } from '../errors';
+import { OWNER_EXPORT, TARGET_EXPORT } from '../sandbox/protocol';
+import type { Language, MethodInfo } from '../types';
 
 export interface BundleOptions {
   /** The user's file, absolute: imports resolve from its directory. */

@@ -12,10 +12,10 @@
  * Connection refused / unknown host fail at once.
  */
 import OpenAI, { AzureOpenAI } from 'openai';
-import type { CandidateBatch, CandidateRequest, CandidateSource, LlmOptions } from '../options';
-import type { TargetFunction } from '../types';
-import type { Logger } from '../logger';
-import { CancelledError, LlmError, oneLine } from '../errors';
+import type { CandidateBatch, CandidateRequest, CandidateSource, LlmOptions } from '../../options';
+import type { TargetFunction } from '../../types';
+import type { Logger } from '../../logger';
+import { CancelledError, LlmError, oneLine } from '../../errors';
 import { buildMessages, STRATEGIES } from './prompt';
 import { normalizeForDedup, pickCandidateSource, TRUNCATED_REASON } from './parse';
 

@@ -3,13 +3,13 @@
  * its outcomes become the expectations; each candidate runs the same inputs in its own process
  * and must match call for call (return value, thrown error, arguments after the call).
  */
-import type { Logger } from './logger';
-import type { CallOutcome, Counterexample } from './types';
-import type { CallReceiver, RunnerMessage, Tamper, VerifyJob } from './sandbox/protocol';
-import { runSandboxed, type SandboxRun } from './sandbox/spawn';
+import type { Logger } from '../logger';
+import type { CallOutcome, Counterexample } from '../types';
+import type { CallReceiver, RunnerMessage, Tamper, VerifyJob } from '../sandbox/protocol';
+import { runSandboxed, type SandboxRun } from '../sandbox/spawn';
 import { compareOutcomes } from './equality';
-import { renderEncoded, renderOutcome } from './render';
-import { SandboxError, throwIfAborted } from './errors';
+import { renderEncoded, renderOutcome } from '../report/render';
+import { SandboxError, throwIfAborted } from '../errors';
 
 export interface VerifyContext {
   nodePath: string;

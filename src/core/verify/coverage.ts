@@ -15,15 +15,15 @@ import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import { build } from 'esbuild';
 import ts from 'typescript';
-import { oneLine, throwIfAborted } from './errors';
-import { parseSource } from './extract';
-import { silentLogger, type Logger } from './logger';
-import type { CoverageJob } from './sandbox/coverage-runner';
-import { exposeTarget } from './bundle';
-import { MINIMAL_PATH } from './sandbox/nodeinfo';
-import { findDistBundle } from './sandbox/spawn';
-import { runConfined } from './tests/confine';
-import type { TargetFunction } from './types';
+import { oneLine, throwIfAborted } from '../errors';
+import { parseSource } from '../target/extract';
+import { silentLogger, type Logger } from '../logger';
+import type { CoverageJob } from '../sandbox/coverage-runner';
+import { exposeTarget } from '../build/bundle';
+import { MINIMAL_PATH } from '../sandbox/nodeinfo';
+import { findDistBundle } from '../sandbox/spawn';
+import { runConfined } from '../project-tests/confine';
+import type { TargetFunction } from '../types';
 
 export interface LineCoverage {
   /** Code lines of the target that ran at least once. */

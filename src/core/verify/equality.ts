@@ -17,8 +17,8 @@
  * - Typed arrays: same constructor and content. 'truncated' values: equal iff same hash.
  *   'ref' back-references: equal iff same depth. Functions: same name.
  */
-import type { CallOutcome, Encoded } from './types';
-import { renderEncoded } from './render';
+import type { CallOutcome, Encoded } from '../types';
+import { renderEncoded } from '../report/render';
 
 export interface Difference {
   /**

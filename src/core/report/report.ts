@@ -3,8 +3,8 @@
  * panel shows. Every candidate ends with exactly one verdict; expected failures of a
  * candidate are verdicts, never exceptions.
  */
-import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, VerdictKind } from './types';
-import type { TestRunnerKind } from './tests/types';
+import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
+import type { TestRunnerKind } from '../project-tests/types';
 
 export interface CandidateReport {
   /** Stable within a report: 'c1', 'c2', ... in the order candidates were received. */

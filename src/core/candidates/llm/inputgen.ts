@@ -6,10 +6,10 @@
  * 'inputs' supports exactly this export), checks that the original accepts its inputs, and
  * falls back to the type-driven generator otherwise.
  */
-import type { CandidateSource } from '../options';
-import type { TargetFunction } from '../types';
-import { CancelledError, oneLine } from '../errors';
-import type { Logger } from '../logger';
+import type { CandidateSource } from '../../options';
+import type { TargetFunction } from '../../types';
+import { CancelledError, oneLine } from '../../errors';
+import type { Logger } from '../../logger';
 import { formatModuleContext, type PromptMessage } from './prompt';
 import { declaresName, extractCodeBlocksDetailed, looksComplete, stripThinking, TRUNCATED_REASON } from './parse';
 

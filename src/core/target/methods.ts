@@ -5,9 +5,9 @@
 import ts from 'typescript';
 import { parseSource } from './extract';
 import { schemaFromTypeNode, schemaOfParameter, withUndefined } from './schema';
-import { THIS_MARKER, type CallReceiver } from './sandbox/protocol';
-import { renderValue, renderValueArgs } from './render';
-import type { ParamInfo, TargetFunction, TypeSchema } from './types';
+import { THIS_MARKER, type CallReceiver } from '../sandbox/protocol';
+import { renderValue, renderValueArgs } from '../report/render';
+import type { ParamInfo, TargetFunction, TypeSchema } from '../types';
 
 /** The runner's call convention for a target. */
 export function receiverOf(target: TargetFunction): CallReceiver {

@@ -4,7 +4,7 @@
  * `@typedef`s declared in the same file; anything else is `unknown`.
  */
 import ts from 'typescript';
-import type { PropertySchema, TypedArrayName, TypeSchema } from './types';
+import type { PropertySchema, TypedArrayName, TypeSchema } from '../types';
 
 const TYPED_ARRAYS: ReadonlySet<string> = new Set<TypedArrayName>([
   'Int8Array',

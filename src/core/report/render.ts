@@ -5,8 +5,8 @@
  * Strings use single quotes with JS escapes. Output longer than the limit is cut with '…'.
  * Rendering is budgeted: a huge value costs about as much as its first `maxChars` characters.
  */
-import { FN_MARKER } from './sandbox/protocol';
-import type { CallOutcome, Encoded } from './types';
+import { FN_MARKER } from '../sandbox/protocol';
+import type { CallOutcome, Encoded } from '../types';
 
 /** Encoded map/set nodes built locally by renderValue may carry their true size when their entries were capped. */
 type Sized = { size?: number };

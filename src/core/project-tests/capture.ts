@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import ts from 'typescript';
 import { InputError } from '../errors';
-import { parseSource, unwrapFunction } from '../extract';
+import { parseSource, unwrapFunction } from '../target/extract';
 import { THIS_MARKER } from '../sandbox/protocol';
 import type { TargetFunction } from '../types';
 import { RECORD_CALL, RECORD_COUNTS, RECORD_SKIP, RUNTIME_PARAMS, RUNTIME_SOURCE, type RuntimeConfig } from './capture-runtime';

@@ -15,9 +15,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, isAbsolute } from 'node:path';
-import type { CandidateBatch, CandidateRequest, CandidateSource } from '../options';
-import { silentLogger, type Logger } from '../logger';
-import { oneLine } from '../errors';
+import type { CandidateBatch, CandidateRequest, CandidateSource } from '../../options';
+import { silentLogger, type Logger } from '../../logger';
+import { oneLine } from '../../errors';
 
 /** Bumped when the entry format changes; old entries are then simply not found. */
 export const CACHE_FORMAT = 1;
