@@ -106,19 +106,20 @@ void test('helpers identical to module declarations are dropped; different ones 
   const sum = extractTarget(shapes, { name: 'sum' });
   const same = parsed(sum, 'type Pair = [number, string];\nconst double = (n: number): number => n * 2;\nfunction sum(xs: number[]) { return xs.length; }');
   assert.deepEqual(same.helpers, []);
-  assert.equal(reason(sum, 'const double = (n: number) => n + n;\nfunction sum(xs: number[]) { return double(xs.length); }'), "The variant redefines 'double', which the module already declares.");
-  assert.equal(reason(sum, 'interface Point { x: number }\nfunction sum(xs: number[]) { return 0; }'), "The variant redefines 'Point', which the module already declares.");
-  assert.equal(reason(sum, 'function readFileSync() {}\nfunction sum(xs: number[]) { return 0; }'), "The variant redefines 'readFileSync', which the module already imports.");
+  assert.equal(reason(sum, 'const double = (n: number) => n + n;\nfunction sum(xs: number[]) { return double(xs.length); }'), "The variant redefines 'double' at line 1, which the module already declares differently.");
+  assert.equal(reason(sum, 'interface Point { x: number }\nfunction sum(xs: number[]) { return 0; }'), "The variant redefines 'Point' at line 1, which the module already declares differently.");
+  assert.equal(reason(sum, 'function readFileSync() {}\nfunction sum(xs: number[]) { return 0; }'), "The variant redefines 'readFileSync' at line 1, which the module already imports.");
 });
 
 void test('bad candidates give reasons', () => {
   const sum = extractTarget(shapes, { name: 'sum' });
   assert.equal(reason(sum, 'function total(xs: number[]) { return 0; }'), "The variant does not define a function named 'sum'.");
   assert.match(reason(sum, 'function sum(xs: number[] { return 0; }'), /^The variant has a syntax error at 1:27: ',' expected\.$/);
-  assert.match(reason(sum, 'function sum(xs: number[]) { return 0; }\nsum([1, 2]);'), /top-level statement that is not a declaration or import \(line 2: sum\(\[1, 2\]\);\)/);
+  // A usage example (a bare call of the target, console output) is not part of the candidate.
+  assert.deepEqual(parsed(sum, 'function sum(xs: number[]) { return 0; }\nsum([1, 2]);\nconsole.log(sum([3]));'), { statement: 'function sum(xs: number[]) { return 0; }', helpers: [], imports: [] });
   assert.match(reason(sum, 'const sum = makeSum();'), /not a function declaration, arrow function or function expression/);
   assert.match(reason(sum, 'function* sum(xs: number[]) { yield 1; }'), /generator/);
-  assert.match(reason(sum, 'function sum(a: number[]) { return 1; }\nfunction sum(a: number[]) { return 2; }'), /more than once/);
+  assert.match(reason(sum, 'function sum(a: number[]) { return 1; }\nfunction sum(a: number[]) { return 2; }'), /more than once \(again at line 2\)/);
 
   const js = extractTarget(path.join(FIX, 'jsdoc.js'), { name: 'tally' });
   assert.match(reason(js, 'export function tally(xs: number[], item, sep) { return 0; }'), /TypeScript syntax in a JavaScript file, at 1:27: Type annotations can only be used in TypeScript files\./);
@@ -153,4 +154,28 @@ void test('unifiedDiff', () => {
   // Outside the working directory only the basename is shown; context is configurable.
   const outside = unifiedDiff('/elsewhere/x.ts', '1\n2\n3\n4\n5\n', '1\n2\nthree\n4\n5\n', 1);
   assert.equal(outside, '--- a/x.ts\n+++ b/x.ts\n@@ -2,3 +2,3 @@\n 2\n-3\n+three\n 4\n');
+});
+
+void test('module-level code a candidate brings runs where it wrote it: before the target, or after it', () => {
+  const text = "import { x } from './x';\n\n/** Doc. */\nexport function hexValue(s: string): number {\n  return parseInt(s, 16);\n}\n\nexport const other = 1;\n";
+  const t = extractTarget('/virtual/hex.ts', { name: 'hexValue' }, text);
+  const cand = [
+    'const T = new Int8Array(128).fill(-1);',
+    "[...'0123456789abcdef'].forEach((c, i) => { T[c.charCodeAt(0)] = i; });",
+    'Object.freeze(T.buffer);',
+    'export function hexValue(s: string): number {\n  return T[s.charCodeAt(0)]!;\n}',
+    '(() => { T[0] = -1; })();',
+    "console.log(hexValue('f'));",
+  ].join('\n');
+  const p = parsed(t, cand);
+  assert.deepEqual(p.helpers, ['const T = new Int8Array(128).fill(-1);', "[...'0123456789abcdef'].forEach((c, i) => { T[c.charCodeAt(0)] = i; });", 'Object.freeze(T.buffer);']);
+  assert.deepEqual(p.trailing, ['(() => { T[0] = -1; })();']);
+  const out = applyCandidate(t, p);
+  assert.equal(
+    out,
+    "import { x } from './x';\n\nconst T = new Int8Array(128).fill(-1);\n\n[...'0123456789abcdef'].forEach((c, i) => { T[c.charCodeAt(0)] = i; });\n\nObject.freeze(T.buffer);\n\n/** Doc. */\nexport function hexValue(s: string): number {\n  return T[s.charCodeAt(0)]!;\n}\n\n(() => { T[0] = -1; })();\n\nexport const other = 1;\n",
+  );
+  // A statement the module already runs is not added twice.
+  const withInit = extractTarget('/virtual/hex2.ts', { name: 'hexValue' }, 'const T: number[] = [];\nT.push(1);\nexport function hexValue(s: string): number {\n  return T[0]! + s.length;\n}\n');
+  assert.deepEqual(parsed(withInit, 'const T: number[] = [];\nT.push(1);\nexport function hexValue(s: string): number {\n  return T[0]!;\n}').helpers, []);
 });

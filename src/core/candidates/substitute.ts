@@ -11,8 +11,14 @@ import type { TargetFunction } from '../types';
 export interface ParsedCandidate {
   /** The new top-level statement declaring target.name. */
   statement: string;
-  /** Other top-level declarations it brings (not already in the module), in order. */
+  /**
+   * Other top-level code it brings (not already in the module), in order, placed just before the
+   * target: helper declarations, and module-level statements written before the target (a lookup
+   * table filled by a loop, `Object.freeze(...)`, an IIFE), which run once when the module loads.
+   */
   helpers: string[];
+  /** Module-level statements (not declarations) the candidate writes after the target: placed just after it. */
+  trailing?: string[];
   /** Import statements it needs that the module does not have yet. */
   imports: string[];
 }
@@ -138,8 +144,10 @@ export function parseCandidate(target: TargetFunction, candidateText: string): P
   const mod = moduleNames(target, kind);
   let statement: string | null = null;
   const helpers: string[] = [];
+  const trailing: string[] = [];
   const imports: string[] = [];
   const helperNames = new Set<string>();
+  const moduleStatements = moduleCodeStatements(target);
 
   for (const st of sf.statements) {
     if (ts.isEmptyStatement(st)) continue;
@@ -174,7 +182,7 @@ export function parseCandidate(target: TargetFunction, candidateText: string): P
     }
 
     if (target.method && ownerDeclares(st, name)) {
-      if (statement !== null) return { ok: false, reason: `The variant defines '${name}' more than once.` };
+      if (statement !== null) return { ok: false, reason: `The variant defines '${name}' more than once (again at line ${lineOf(sf, st)}).` };
       const member = memberOf(target, st, sf);
       if (!member.ok) return member;
       statement = member.text;
@@ -183,7 +191,7 @@ export function parseCandidate(target: TargetFunction, candidateText: string): P
     if (!target.method && ts.isFunctionDeclaration(st) && st.name?.text === name) {
       if (!st.body) continue; // an overload signature: the module keeps its own
       if (st.asteriskToken) return { ok: false, reason: `The variant makes '${name}' a generator function.` };
-      if (statement !== null) return { ok: false, reason: `The variant defines '${name}' more than once.` };
+      if (statement !== null) return { ok: false, reason: `The variant defines '${name}' more than once (again at line ${lineOf(sf, st)}).` };
       statement = st.getText(sf);
       continue;
     }
@@ -195,30 +203,33 @@ export function parseCandidate(target: TargetFunction, candidateText: string): P
         return { ok: false, reason: `The variant's '${name}' is not a function declaration, arrow function or function expression.` };
       }
       if (ts.isFunctionExpression(fn) && fn.asteriskToken) return { ok: false, reason: `The variant makes '${name}' a generator function.` };
-      if (statement !== null) return { ok: false, reason: `The variant defines '${name}' more than once.` };
+      if (statement !== null) return { ok: false, reason: `The variant defines '${name}' more than once (again at line ${lineOf(sf, st)}).` };
       statement = st.getText(sf);
       continue;
     }
 
     const names = declaredNames(st);
     if (names.length === 0 || ts.isModuleDeclaration(st)) {
-      const first = st.getText(sf).split('\n')[0]!.trim();
-      const shown = first.length > 60 ? `${first.slice(0, 57)}...` : first;
-      return {
-        ok: false,
-        reason: `The variant has a top-level statement that is not a declaration or import (line ${lineOf(sf, st)}: ${shown}); it may only define '${name}', helpers and imports.`,
-      };
+      // Module-level code (filling a lookup table, Object.freeze, an IIFE): it runs once when the
+      // module loads, in the sandbox as in the user's module. Usage examples that only print are
+      // left out: they are not part of the optimization and would print when the module loads.
+      if (isUsageExample(st, target)) continue;
+      const text = st.getText(sf);
+      if (moduleStatements.has(normalize(text))) continue; // the module already runs it
+      (statement === null ? helpers : trailing).push(text);
+      continue;
     }
     if (ts.isFunctionDeclaration(st) && !st.body) continue; // overload signatures of a helper: its implementation is enough
     const text = withoutExport(st.getText(sf));
+    const at = `line ${lineOf(sf, st)}`;
     let identical = true;
     for (const { name: n } of names) {
-      if (n === name) return { ok: false, reason: `The variant defines '${name}' more than once.` };
-      if (helperNames.has(n)) return { ok: false, reason: `The variant defines '${n}' more than once.` };
-      if (mod.imported.has(n)) return { ok: false, reason: `The variant redefines '${n}', which the module already imports.` };
+      if (n === name) return { ok: false, reason: `The variant defines '${name}' more than once (again at ${at}).` };
+      if (helperNames.has(n)) return { ok: false, reason: `The variant defines '${n}' more than once (again at ${at}).` };
+      if (mod.imported.has(n)) return { ok: false, reason: `The variant redefines '${n}' at ${at}, which the module already imports.` };
       const existing = mod.declared.get(n);
       if (!existing) identical = false;
-      else if (!existing.includes(normalize(text))) return { ok: false, reason: `The variant redefines '${n}', which the module already declares.` };
+      else if (!existing.includes(normalize(text))) return { ok: false, reason: `The variant redefines '${n}' at ${at}, which the module already declares differently.` };
     }
     if (identical) continue;
     for (const { name: n } of names) helperNames.add(n);
@@ -231,7 +242,37 @@ export function parseCandidate(target: TargetFunction, candidateText: string): P
     return { ok: false, reason: `The variant does not define '${target.name}': give the ${m.kind === 'object' ? 'object' : 'class'} with just that member (${form}).` };
   }
   if (statement === null) return { ok: false, reason: `The variant does not define a function named '${name}'.` };
-  return { ok: true, candidate: { statement, helpers, imports } };
+  return { ok: true, candidate: { statement, helpers, imports, ...(trailing.length ? { trailing } : {}) } };
+}
+
+/** Normalized texts of the module's own top-level statements that are neither imports nor declarations. */
+function moduleCodeStatements(target: TargetFunction): Set<string> {
+  const sf = parseSource(target.file, target.fileText);
+  const out = new Set<string>();
+  for (const st of sf.statements) {
+    if (isImportStatement(st) || declaredNames(st).length > 0 || ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) continue;
+    out.add(normalize(st.getText(sf)));
+  }
+  return out;
+}
+
+/**
+ * A statement that is only a usage example: `console.log(...)` (and other console calls) or a
+ * bare call of the target itself (`sum([1, 2]);`). It is not part of an optimization, and in the
+ * user's module it would print or run the function when the module loads.
+ */
+function isUsageExample(st: ts.Statement, target: TargetFunction): boolean {
+  if (!ts.isExpressionStatement(st)) return false;
+  let e: ts.Expression = st.expression;
+  while (ts.isAwaitExpression(e) || ts.isVoidExpression(e) || ts.isParenthesizedExpression(e)) e = e.expression;
+  if (!ts.isCallExpression(e)) return false;
+  const callee = e.expression;
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'console') return true;
+  if (target.method) {
+    // Owner.member(...) or new Owner(...).member(...)
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === target.method.member;
+  }
+  return ts.isIdentifier(callee) && callee.text === target.name;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -551,7 +592,8 @@ interface Edit {
  */
 export function applyCandidate(target: TargetFunction, candidate: ParsedCandidate): string {
   const file = target.fileText;
-  if (candidate.statement === target.text && candidate.helpers.length === 0 && candidate.imports.length === 0) return file;
+  const trailing = candidate.trailing ?? [];
+  if (candidate.statement === target.text && candidate.helpers.length === 0 && trailing.length === 0 && candidate.imports.length === 0) return file;
   const eol = detectEol(file);
   const indent = detectIndent(file);
   const kind = scriptKindForCandidate(target);
@@ -569,6 +611,12 @@ export function applyCandidate(target: TargetFunction, candidate: ParsedCandidat
     const at = helperAnchor(file, st, anchorStart);
     const helpers = candidate.helpers.map((h) => restyle(h, eol, indent, kind));
     edits.push({ start: at, end: at, text: helpers.join(eol + eol) + eol + eol });
+  }
+  if (trailing.length > 0) {
+    // Module-level statements the candidate wrote after the target go right after it (after the
+    // owner for a method), so that they still run after what they may refer to.
+    const at = target.method ? target.method.ownerEnd : target.statementEnd;
+    edits.push({ start: at, end: at, text: eol + eol + trailing.map((t) => restyle(t, eol, indent, kind)).join(eol + eol) });
   }
 
   if (candidate.imports.length > 0) {

@@ -27,6 +27,8 @@ type FnNode = ts.FunctionLikeDeclaration;
 
 interface ModuleInfo {
   vars: Set<string>;
+  /** Module-level bindings that hold a regular expression (`const RE = /.../y`, `new RegExp(...)`). */
+  regexps: Set<string>;
   /** Module functions by name; members of top-level classes and `const` objects as `Owner.member`. */
   functions: Map<string, FnNode>;
   /** For members: what `this` is inside them when it is module-level state (the class for static members, the object for object members). */
@@ -54,6 +56,7 @@ function membersOf(members: readonly (ts.ClassElement | ts.ObjectLiteralElementL
 
 function collectModule(sf: ts.SourceFile): ModuleInfo {
   const vars = new Set<string>();
+  const regexps = new Set<string>();
   const functions = new Map<string, FnNode>();
   const thisOwner = new Map<string, string>();
   const ownerOf = new Map<string, string>();
@@ -90,11 +93,12 @@ function collectModule(sf: ts.SourceFile): ModuleInfo {
         while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
         if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) functions.set(d.name.text, init);
         else vars.add(d.name.text);
+        if (init && (ts.isRegularExpressionLiteral(init) || (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'RegExp'))) regexps.add(d.name.text);
       }
     }
     if (ts.isClassDeclaration(st) && st.name) vars.add(st.name.text);
   }
-  return { vars, functions, thisOwner, ownerOf };
+  return { vars, regexps, functions, thisOwner, ownerOf };
 }
 
 /** Names declared inside a function (parameters and local declarations): they shadow module names. */
@@ -152,7 +156,16 @@ function writtenState(sf: ts.SourceFile, start: string): Map<string, string> {
       if (isState(id) && !written.has(id)) written.set(id, name);
     };
     const visit = (n: ts.Node) => {
-      if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) note(rootIdentifier(n.left));
+      // `RE.lastIndex = 0` on a hoisted regular expression positions a match; it caches no result
+      // (a regex whose state leaks between calls shows up in differential testing instead).
+      const regexPosition =
+        ts.isBinaryExpression(n) &&
+        ts.isPropertyAccessExpression(n.left) &&
+        n.left.name.text === 'lastIndex' &&
+        ts.isIdentifier(n.left.expression) &&
+        mod.regexps.has(n.left.expression.text) &&
+        !locals.has(n.left.expression.text);
+      if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind) && !regexPosition) note(rootIdentifier(n.left));
       if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
         note(rootIdentifier(n.operand));
       }

@@ -6,7 +6,7 @@
 import type { ModuleDeclaration, TargetFunction } from '../../types';
 
 /** Bumped whenever the wording of the prompt changes in a way that can change answers. */
-export const PROMPT_VERSION = 'hotpath-prompt-4';
+export const PROMPT_VERSION = 'hotpath-prompt-5';
 
 export interface Strategy {
   id: string;
@@ -111,7 +111,7 @@ export function systemPrompt(target: TargetFunction): string {
     `5. Keep it ${kind}: do not add or remove async, await or generator behaviour.`,
     '6. No state kept across calls: no module-level caches, memoization or lookup tables filled at call time that survive the call. Constant tables computed once at module level are allowed only if they never change.',
     '7. No I/O (files, network, console, process), no timers, no randomness unless the original uses it the same way, no changes to globals or built-in prototypes, no new imports or dependencies.',
-    '8. You may add top-level helper functions and constants next to the function. Use only the imports and declarations shown in the module context.',
+    '8. You may add top-level helper functions and constants next to the function, and module-level statements that build constant tables once when the module loads (a loop filling a lookup table, Object.freeze). Use only the imports and declarations shown in the module context.',
     '',
     'OUTPUT FORMAT:',
     `Answer with ONE fenced \`\`\`${tag} code block that contains the complete replacement function '${target.name}' and any helpers it needs. Nothing else is required; if you explain, keep it to one or two sentences after the code block. Do not repeat the rest of the module.`,
@@ -149,7 +149,7 @@ function methodSystemPrompt(target: TargetFunction, kind: string): string {
     `5. Keep it ${member}: do not add or remove async, await or generator behaviour.`,
     '6. No state kept across calls: no module-level or static caches, memoization or lookup tables filled at call time. Constant tables computed once at module level are allowed only if they never change.',
     '7. No I/O (files, network, console, process), no timers, no randomness unless the original uses it the same way, no changes to globals or built-in prototypes, no new imports or dependencies.',
-    `8. You may add top-level helper functions and constants outside ${where}. Use only the imports and declarations shown in the module context.`,
+    `8. You may add top-level helper functions and constants outside ${where}, and module-level statements that build constant tables once when the module loads. Use only the imports and declarations shown in the module context.`,
     '',
     'OUTPUT FORMAT:',
     `Answer with ONE fenced \`\`\`${tag} code block that contains \`${ownerForm(target)}\` with ONLY the rewritten '${m.member}' member inside, plus any top-level helpers it needs. Do not repeat the other members or the rest of the module. If you explain, keep it to one or two sentences after the code block.`,
