@@ -134,7 +134,8 @@ void describe('sandbox', { timeout: 180_000 }, () => {
     assert.equal(types[0], 'ready');
     assert.equal(types.at(-1), 'done');
     const loaded = run.messages.find((m) => m.type === 'loaded');
-    assert.deepEqual(loaded, { type: 'loaded', tampers: [] });
+    assert.deepEqual(loaded, { type: 'loaded', tampers: [], denials: [] });
+    assert.ok(results(run).every((r) => r.denials.length === 0 && r.ms >= 0));
     assert.deepEqual(results(run).map((r) => r.outcome), [
       { kind: 'returned', value: { t: 'number', v: 3 }, args: [{ t: 'number', v: 1 }, { t: 'number', v: 2 }] },
       { kind: 'returned', value: { t: 'number', v: 7 }, args: [{ t: 'number', v: 3 }, { t: 'number', v: 4 }] },
@@ -146,11 +147,23 @@ void describe('sandbox', { timeout: 180_000 }, () => {
     const run = await verify({ src: target(`function f() { require('fs').writeFileSync(${JSON.stringify(file)}, 'pwned'); return 1; }`) });
     assert.match(thrownMessage(firstOutcome(run)), /denied|permission|restricted/i);
     assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(results(run)[0]?.denials, [{ kind: 'fs-write', api: 'fs.writeFileSync', resource: file }]);
+  });
+
+  void it('records a denied write even when the code swallows the error, and the call still returns', async () => {
+    const file = tmpName();
+    const run = await verify({
+      src: target(`function f() { try { require('fs').appendFileSync(${JSON.stringify(file)}, 'x'); } catch {} return 1; }`),
+    });
+    assert.deepEqual(firstOutcome(run), { kind: 'returned', value: { t: 'number', v: 1 }, args: [{ t: 'number', v: 1 }] });
+    assert.deepEqual(results(run)[0]?.denials, [{ kind: 'fs-write', api: 'fs.appendFileSync', resource: file }]);
+    assert.equal(fs.existsSync(file), false);
   });
 
   void it('blocks fs reads outside the job dir', async () => {
     const run = await verify({ src: target(`function f() { return require('fs').readFileSync('/etc/hostname', 'utf8'); }`) });
     assert.match(thrownMessage(firstOutcome(run)), /denied|permission|restricted/i);
+    assert.deepEqual(results(run)[0]?.denials, [{ kind: 'fs-read', api: 'fs.readFileSync', resource: '/etc/hostname' }]);
   });
 
   void it('blocks child processes', async () => {

@@ -65,6 +65,30 @@ const BooleanValueOf = Boolean.prototype.valueOf;
 const BigIntValueOf = BigInt.prototype.valueOf;
 const SymbolValueOf = Symbol.prototype.valueOf;
 const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
+/**
+ * Node's timer handles (what setTimeout/setInterval/setImmediate return). Their fields hold the
+ * event loop's clock (`_idleStart`, the timer list's `expiry`), which differs between any two
+ * runs: a handle is encoded as what it is, opaque, never by those fields.
+ */
+type Ctor = abstract new (...args: never[]) => object;
+const TIMER_CLASSES: Ctor[] = (() => {
+  const out: Ctor[] = [];
+  try {
+    const t = setTimeout(() => undefined, 0);
+    out.push((OGetProto(t) as { constructor: Ctor }).constructor);
+    clearTimeout(t);
+    const i = setImmediate(() => undefined);
+    out.push((OGetProto(i) as { constructor: Ctor }).constructor);
+    clearImmediate(i);
+  } catch {
+    // not in Node: nothing to recognise
+  }
+  return out;
+})();
+function isTimerHandle(v: object): boolean {
+  for (const C of TIMER_CLASSES) if (v instanceof C) return true;
+  return false;
+}
 const inspectFn = inspect;
 
 export interface EncodeOptions {
@@ -338,6 +362,7 @@ function walkObject(obj: object, st: WalkState, depth: number): Encoded {
     return { t: 'set', items };
   }
   if (isPromise(obj)) return { t: 'promise' };
+  if (isTimerHandle(obj)) return { t: 'object', ctor: ctorNameOf(obj) ?? 'Timeout', entries: [] };
   if (isNativeError(obj)) return encodeError(obj, st);
   const ctor = ctorNameOf(obj);
   const entries = walkEntries(obj, st, depth, false);

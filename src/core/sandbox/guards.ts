@@ -60,8 +60,16 @@ function replace(obj: object, key: string, value: unknown, writable = false): bo
   }
 }
 
-function networkBlocker(what: string): () => never {
-  const f = function blockedNetworkAccess(): never {
+/** Called with the blocked API and its arguments each time a guard refuses (the runner records it as a denial). */
+export type BlockedHook = (api: string, args: unknown[]) => void;
+
+function networkBlocker(what: string, onBlocked?: BlockedHook): () => never {
+  const f = function blockedNetworkAccess(...args: unknown[]): never {
+    try {
+      onBlocked?.(what, args);
+    } catch {
+      // recording must never change what the caller sees
+    }
     throw new ErrorCtor(NETWORK_BLOCKED_MESSAGE + ' (' + what + ')');
   };
   return f;
@@ -74,7 +82,7 @@ export interface NetworkOriginals {
 }
 
 /** Replaces every network entry point with a function that throws. Returns the originals the probe needs. */
-export function installNetworkGuards(): { originals: NetworkOriginals; installed: boolean } {
+export function installNetworkGuards(onBlocked?: BlockedHook): { originals: NetworkOriginals; installed: boolean } {
   const originals: NetworkOriginals = {
     socketConnect: net.Socket.prototype.connect as unknown as (...args: unknown[]) => unknown,
     Socket: net.Socket,
@@ -84,7 +92,7 @@ export function installNetworkGuards(): { originals: NetworkOriginals; installed
     if (!obj) return;
     for (const k of keys) {
       if (!(k in obj)) continue;
-      if (!replace(obj, k, networkBlocker(prefix + k))) ok = false;
+      if (!replace(obj, k, networkBlocker(prefix + k, onBlocked))) ok = false;
     }
   };
   block(net.Socket.prototype, ['connect'], 'net.Socket.prototype.');
@@ -105,7 +113,7 @@ export function installNetworkGuards(): { originals: NetworkOriginals; installed
   block(tls.TLSSocket.prototype, ['connect'], 'tls.TLSSocket.prototype.');
   const g = globalThis as unknown as Record<string, unknown>;
   for (const k of ['fetch', 'WebSocket', 'EventSource']) {
-    const blocked = networkBlocker(k);
+    const blocked = networkBlocker(k, onBlocked);
     try {
       ODefine(g, k, { value: blocked, writable: false, configurable: false, enumerable: false });
     } catch {
@@ -143,7 +151,7 @@ const PROCESS_BLOCKED = [
 ];
 
 /** Blocks process control (exit, kill, abort, chdir, uid changes, addons). Returns the private exit. */
-export function installProcessGuards(): { originals: ProcessOriginals; installed: boolean } {
+export function installProcessGuards(onBlocked?: BlockedHook): { originals: ProcessOriginals; installed: boolean } {
   const proc = process as unknown as Record<string, unknown>;
   const rawExit = proc.reallyExit as (code: number) => never;
   const originals: ProcessOriginals = {
@@ -152,7 +160,12 @@ export function installProcessGuards(): { originals: ProcessOriginals; installed
   let ok = typeof rawExit === 'function';
   for (const k of PROCESS_BLOCKED) {
     if (typeof proc[k] !== 'function') continue;
-    const f = function blockedProcessControl(): never {
+    const f = function blockedProcessControl(...args: unknown[]): never {
+      try {
+        onBlocked?.('process.' + k, args);
+      } catch {
+        // recording must never change what the caller sees
+      }
       throw new ErrorCtor('Hotpath sandbox: process.' + k + ' is blocked');
     };
     // Writable: Node's own lazily loaded internals assign some of these (node:internal/worker
@@ -165,11 +178,18 @@ export function installProcessGuards(): { originals: ProcessOriginals; installed
 // ---- determinism --------------------------------------------------------------------------
 
 export interface Determinism {
-  /** Restarts every seeded random stream from `seed` mixed with `stream` (e.g. the call index). */
-  reseed(stream: number): void;
+  /**
+   * Restarts every seeded random stream from `seed` mixed with `stream` (e.g. the call index) and
+   * `salt` (0 for the call itself, RECEIVER_SALT for building an instance method's receiver), so
+   * that both sides of a comparison see the same numbers call for call, whatever ran before.
+   */
+  reseed(stream: number, salt?: number): void;
   /** A fresh seeded `random()` (for `generate(size, random)` in inputs modules). */
   makeRandom(stream: number): () => number;
 }
+
+/** The reseed salt for materializing a receiver (its constructor may draw random numbers too). */
+export const RECEIVER_SALT = 1;
 
 function mix(seed: number, stream: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
@@ -286,9 +306,10 @@ export function installDeterminism(seed: number, frozenNowMs: number): Determini
   ODefine(globalThis, 'Date', { value: DateProxy, writable: true, configurable: true, enumerable: false });
 
   return {
-    reseed(stream: number) {
-      mathState.s = mix(seed, stream);
-      cryptoState.s = mix(seed ^ 0x5bd1e995, stream);
+    reseed(stream: number, salt = 0) {
+      const s = (seed ^ MathImul(salt, 0x632be5ab)) >>> 0;
+      mathState.s = mix(s, stream);
+      cryptoState.s = mix(s ^ 0x5bd1e995, stream);
     },
     makeRandom(stream: number) {
       return mulberry({ s: mix(seed ^ 0x27d4eb2f, stream) });

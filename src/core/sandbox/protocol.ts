@@ -45,9 +45,10 @@ export interface JobCommon {
 }
 
 /**
- * Call the target on each argument list of `inputsFile` starting at `startIndex`, each on a
- * fresh deserialized copy, and report what it returned or threw and the arguments' state
- * afterwards. Math.random is reseeded before each call so both sides see the same sequence.
+ * Call the target on argument lists of `inputsFile` (in the order of `order`, or all in index
+ * order, starting at position `startIndex`), each on a fresh deserialized copy, and report what
+ * it returned or threw, the arguments' state afterwards and how long the call took.
+ * Math.random is reseeded before each call so both sides see the same sequence.
  *
  * With `stalenessProbe`, each call i is followed by a second call on the *same* argument
  * objects after their contents were overwritten in place with those of input
@@ -56,11 +57,42 @@ export interface JobCommon {
 export interface VerifyJob extends JobCommon {
   mode: 'verify';
   inputsFile: string;
+  /** Input indices to run, in this order; absent: every input in index order. */
+  order?: number[];
+  /** Position in `order` (or index) to start from (after a restart). */
   startIndex: number;
   stalenessProbe: boolean;
   /** Per-call settle timeout for async targets, enforced in the child with a captured timer. The parent enforces it for sync calls by killing the child. */
   callTimeoutMs: number;
+  /**
+   * Cost calibration (the original's run): inputs come in ascending `sizes` order; once two
+   * calls in a row take longer than `slowMs` (or hang), no input of the first one's size or
+   * larger runs, nor, once all calls together took longer than `totalMs`, any input of the
+   * current size or larger (each gets a 'call-skipped'). `ceiling` and `streak` carry the
+   * state over a restart.
+   */
+  cost?: CostLimit;
+  /** Number of coverage counters of an instrumented bundle (build/instrument.ts); absent: none. */
+  coverageCounters?: number;
 }
+
+export interface CostLimit {
+  /** Size of each input (by index), as inputs/cost.ts measures it. */
+  sizes: number[];
+  slowMs: number;
+  totalMs: number;
+  /** Inputs of this size or larger are skipped from the start. */
+  ceiling: number | null;
+  /**
+   * Slow (or hung) calls in a row so far, and the size of the first of them: the size limit is
+   * set when two calls in a row are slow, so one input that hangs for its own reasons (an empty
+   * array the function loops on) does not shut out every larger input.
+   */
+  streak?: { count: number; size: number };
+}
+
+/** Name of the global array of coverage counters an instrumented bundle increments. */
+export const COVERAGE_GLOBAL = '__hotpath_cov__';
 
 /**
  * Time the target on each size's input pool. Every timed call receives a distinct object
@@ -115,6 +147,21 @@ export interface Tamper {
   what: string;
 }
 
+/** What kind of access the sandbox denied. */
+export type DenialKind = 'fs-read' | 'fs-write' | 'child-process' | 'worker' | 'addon' | 'network' | 'inspector' | 'wasi' | 'process';
+
+/**
+ * An access the sandbox denied, recorded by the runner where it happened (see denials.ts), also
+ * when the code caught the error and went on.
+ */
+export interface Denial {
+  kind: DenialKind;
+  /** The API that was called: 'fs.writeFileSync', 'net.connect', 'process.dlopen', ... */
+  api: string;
+  /** What it was asked to touch (a path, a command, a host), when known. */
+  resource: string | null;
+}
+
 export type RunnerMessage =
   /** First message: the runner is up and its guards are in place. */
   | { type: 'ready'; node: string; permissions: PermissionReport }
@@ -122,9 +169,22 @@ export type RunnerMessage =
   | { type: 'refused'; reason: string }
   /** The bundle failed to load (threw at top level). */
   | { type: 'load-error'; error: string }
-  | { type: 'loaded'; tampers: Tamper[] }
+  | { type: 'loaded'; tampers: Tamper[]; denials: Denial[] }
   | { type: 'call-start'; index: number; probe: boolean }
-  | { type: 'call-result'; index: number; probe: boolean; outcome: CallOutcome; tampers: Tamper[] }
+  | {
+      type: 'call-result';
+      index: number;
+      probe: boolean;
+      outcome: CallOutcome;
+      tampers: Tamper[];
+      denials: Denial[];
+      /** How long the call took (to settlement for async targets), in ms, by the runner's captured clock. */
+      ms: number;
+      /** Coverage counters this call hit for the first time in this process (instrumented bundles only). */
+      hits?: number[];
+    }
+  /** An input not run because of the cost limit (VerifyJob.cost): `ceiling` is the size limit then in force. */
+  | { type: 'call-skipped'; index: number; ceiling: number }
   | {
       type: 'bench-result';
       size: number;
@@ -137,7 +197,10 @@ export type RunnerMessage =
       checksumCalls: number;
       /** Time spent in this size, measured with the runner's captured clock, in ms. */
       wallMs: number;
+      /** Time to prepare one call (fresh clone of its input, its receiver), outside the timed region, in ns. */
+      prepNsPerCall: number;
       tampers: Tamper[];
+      denials: Denial[];
     }
   | { type: 'bench-error'; size: number; error: string }
   | { type: 'inputs-result'; sizes: { size: number | null; data: string /* base64 v8 */ }[] }

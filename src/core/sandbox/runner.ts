@@ -26,8 +26,9 @@ import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { encodeValue, checksumOfEncoded } from './encode';
 import { isReceiverMarker, materializeReceiver } from './receiver';
-import { installNetworkGuards, installProcessGuards, installDeterminism, snapshotBuiltins, diffBuiltins, NETWORK_BLOCKED_MESSAGE, type BuiltinSnapshot, type NetworkOriginals } from './guards';
-import { TARGET_EXPORT, OWNER_EXPORT, FN_MARKER, type CallReceiver, type RunnerJob, type RunnerMessage, type PermissionReport, type Tamper, type VerifyJob, type BenchJob, type InputsJob } from './protocol';
+import { createDenialLog, installDenialRecorders } from './denials';
+import { installNetworkGuards, installProcessGuards, installDeterminism, snapshotBuiltins, diffBuiltins, NETWORK_BLOCKED_MESSAGE, RECEIVER_SALT, type BuiltinSnapshot, type NetworkOriginals } from './guards';
+import { TARGET_EXPORT, OWNER_EXPORT, FN_MARKER, COVERAGE_GLOBAL, type CallReceiver, type RunnerJob, type RunnerMessage, type PermissionReport, type Tamper, type VerifyJob, type BenchJob, type InputsJob } from './protocol';
 import type { CallOutcome, Encoded } from '../types';
 import type * as childProcessT from 'node:child_process';
 import type * as workerThreadsT from 'node:worker_threads';
@@ -119,7 +120,11 @@ function send(m: RunnerMessage): void {
 }
 
 // ---- 3. fail closed ---------------------------------------------------------------------------
-const proc = installProcessGuards();
+// Every access the sandbox denies is recorded here (also when the code catches the error).
+const denials = createDenialLog();
+const proc = installProcessGuards((api, args) => {
+  denials.note(api === 'process.dlopen' ? 'addon' : 'process', api, api === 'process.dlopen' && typeof args[1] === 'string' ? args[1] : null);
+});
 const exitNow = (code: number): never => proc.originals.reallyExit(code);
 
 function refuse(reason: string): never {
@@ -162,7 +167,31 @@ if (typeof job !== 'object' || job === null || !['verify', 'bench', 'inputs', 'p
 }
 
 // ---- 4. guards ----------------------------------------------------------------------------------
-const netGuards = installNetworkGuards();
+const netGuards = installNetworkGuards((api, args) => denials.note('network', api, networkTarget(args)));
+installDenialRecorders(denials);
+// The probe's own attempts and anything Node did while starting are not the code's.
+denials.take();
+
+/** Where a blocked network call wanted to go: a URL, host:port, or a port. */
+function networkTarget(args: unknown[]): string | null {
+  try {
+    const a = args[0];
+    if (typeof a === 'string') return a.slice(0, 300);
+    if (typeof a === 'number') return typeof args[1] === 'string' ? args[1] + ':' + StringCtor(a) : 'port ' + StringCtor(a);
+    if (a instanceof URL) return a.href;
+    if (a !== null && typeof a === 'object') {
+      const o = a as { host?: unknown; hostname?: unknown; port?: unknown; path?: unknown; url?: unknown };
+      if (typeof o.url === 'string') return o.url.slice(0, 300);
+      const host = typeof o.hostname === 'string' ? o.hostname : typeof o.host === 'string' ? o.host : null;
+      if (host !== null) return o.port !== undefined ? host + ':' + StringCtor(o.port) : host;
+      if (typeof o.path === 'string') return o.path;
+      if (o.port !== undefined) return 'port ' + StringCtor(o.port);
+    }
+  } catch {
+    // ignore
+  }
+  return null;
+}
 const determinism = installDeterminism('seed' in job ? job.seed : 0, 'frozenNowMs' in job ? job.frozenNowMs : 0);
 
 procOn('uncaughtException', (e: unknown) => {
@@ -433,7 +462,7 @@ function loadTarget(bundle: string): boolean {
       return false;
     }
   }
-  send({ type: 'loaded', tampers: newTampers() });
+  send({ type: 'loaded', tampers: newTampers(), denials: denials.take() });
   return true;
 }
 
@@ -443,6 +472,16 @@ function loadTarget(bundle: string): boolean {
  * instance methods the receiver's state comes first (as element 0 of the list the parent sent).
  */
 async function callOnce(self: unknown, args: unknown[], timeoutMs: number): Promise<CallOutcome> {
+  const t0 = perfNow();
+  const outcome = await callOnceRaw(self, args, timeoutMs);
+  lastCallMs = perfNow() - t0;
+  return outcome;
+}
+
+/** Duration of the last callOnce, in ms (to settlement for async targets). */
+let lastCallMs = 0;
+
+async function callOnceRaw(self: unknown, args: unknown[], timeoutMs: number): Promise<CallOutcome> {
   const after = (): Encoded[] => {
     const out = args.map((a) => encodeValue(a));
     if (receiverMode === 'instance') out.unshift(encodeValue(self));
@@ -452,27 +491,42 @@ async function callOnce(self: unknown, args: unknown[], timeoutMs: number): Prom
   try {
     value = RApply(target, self, args);
   } catch (error) {
+    denials.noteError(error, 'the call', null);
     return { kind: 'threw', error: encodeValue(error), args: after() };
   }
   const t = isThenable(value);
   if (t) {
     const s = await settle(t, timeoutMs);
     if ('timeout' in s) return { kind: 'timeout' };
-    if (!s.ok) return { kind: 'threw', error: encodeValue(s.error), args: after() };
+    if (!s.ok) {
+      denials.noteError(s.error, 'the call', null);
+      return { kind: 'threw', error: encodeValue(s.error), args: after() };
+    }
     value = s.value;
   }
   return { kind: 'returned', value: encodeValue(value), args: after() };
 }
 
-/** callOnce on an argument list as sent by the parent; a receiver that cannot be built is the call's thrown error. */
-async function callList(list: unknown[], timeoutMs: number): Promise<{ outcome: CallOutcome; self: unknown; args: unknown[] }> {
+/**
+ * callOnce on an argument list as sent by the parent (input `stream`); a receiver that cannot be
+ * built is the call's thrown error. The receiver and the call each start their own seeded random
+ * stream, so a constructor that draws random numbers sees the same ones on both sides.
+ */
+async function callList(list: unknown[], timeoutMs: number, stream: number): Promise<{ outcome: CallOutcome; self: unknown; args: unknown[] }> {
   let parts: { self: unknown; args: unknown[] };
   try {
-    parts = callParts(list);
+    parts = partsFor(list, stream);
   } catch (error) {
     return { outcome: { kind: 'threw', error: encodeValue(error), args: list.map((a) => encodeValue(a)) }, self: undefined, args: list };
   }
+  determinism.reseed(stream);
   return { outcome: await callOnce(parts.self, parts.args, timeoutMs), ...parts };
+}
+
+/** callParts with the receiver's own seeded random stream for input `stream`. */
+function partsFor(list: unknown[], stream: number): { self: unknown; args: unknown[] } {
+  if (receiverMode === 'instance') determinism.reseed(stream, RECEIVER_SALT);
+  return callParts(list);
 }
 
 /** Overwrites `args` in place with the contents of `next` where shapes allow; returns the list to call with. */
@@ -527,33 +581,84 @@ async function runVerify(j: VerifyJob): Promise<void> {
   const lists = loadArgLists(j.inputsFile);
   if (!loadTarget(j.bundle)) return;
   const n = lists.length;
-  for (let i = Math.max(0, j.startIndex); i < n; i++) {
+  const order = j.order ?? null;
+  const count = order ? order.length : n;
+  const cost = j.cost ?? null;
+  let ceiling = cost?.ceiling ?? null;
+  const streak = { count: cost?.streak?.count ?? 0, size: cost?.streak?.size ?? 0 };
+  let spentMs = 0;
+  for (let pos = Math.max(0, j.startIndex); pos < count; pos++) {
+    const i = order ? (order[pos] as number) : pos;
+    if (i < 0 || i >= n) continue;
+    const size = cost ? (cost.sizes[i] ?? 0) : 0;
+    if (cost && ceiling !== null && size >= ceiling) {
+      send({ type: 'call-skipped', index: i, ceiling });
+      continue;
+    }
     const buf = lists[i] as Buffer;
-    determinism.reseed(i);
     send({ type: 'call-start', index: i, probe: false });
-    const first = await callList(freshArgs(buf), j.callTimeoutMs);
-    send({ type: 'call-result', index: i, probe: false, outcome: first.outcome, tampers: newTampers() });
+    const first = await callList(freshArgs(buf), j.callTimeoutMs, i);
+    const ms = first.outcome.kind === 'timeout' ? j.callTimeoutMs : lastCallMs;
+    send({ type: 'call-result', index: i, probe: false, outcome: first.outcome, tampers: newTampers(), denials: denials.take(), ms, ...coverageHits() });
+    spentMs += ms;
+    // The original's cost decides how large inputs may grow: never beyond two slow calls in a
+    // row, or the budget.
+    if (cost) {
+      if (ms > cost.slowMs) {
+        if (streak.count === 0) streak.size = size;
+        streak.count++;
+      } else streak.count = 0;
+      const limit = streak.count >= 2 ? streak.size : spentMs > cost.totalMs ? size : null;
+      if (limit !== null && (ceiling === null || limit < ceiling)) ceiling = limit;
+    }
     if (j.stalenessProbe) {
       const nextIndex = (i + 1) % n;
-      determinism.reseed(nextIndex);
       let next: { self: unknown; args: unknown[] } | null = null;
       try {
-        next = callParts(freshArgs(lists[nextIndex] as Buffer));
+        next = partsFor(freshArgs(lists[nextIndex] as Buffer), nextIndex);
       } catch {
         next = null;
       }
       send({ type: 'call-start', index: i, probe: true });
       let po: CallOutcome;
-      if (next === null) po = (await callList(freshArgs(lists[nextIndex] as Buffer), j.callTimeoutMs)).outcome;
+      if (next === null) po = (await callList(freshArgs(lists[nextIndex] as Buffer), j.callTimeoutMs, nextIndex)).outcome;
       else {
         // The same objects (receiver included) with the next input's contents.
         const args = overwriteInPlace(first.args, next.args);
         const self = receiverMode === 'instance' && overwriteReceiver(first.self, next.self) ? first.self : next.self;
+        determinism.reseed(nextIndex);
         po = await callOnce(self, args, j.callTimeoutMs);
       }
-      send({ type: 'call-result', index: i, probe: true, outcome: po, tampers: newTampers() });
+      const pms = po.kind === 'timeout' ? j.callTimeoutMs : lastCallMs;
+      spentMs += pms;
+      send({ type: 'call-result', index: i, probe: true, outcome: po, tampers: newTampers(), denials: denials.take(), ms: pms, ...coverageHits() });
     }
   }
+}
+
+// ---- coverage counters ----------------------------------------------------------------------------
+/** The counters an instrumented bundle increments (build/instrument.ts), and which were seen. */
+const coverageCounters: Uint32Array | null = (() => {
+  const k = job.mode === 'verify' ? (job.coverageCounters ?? 0) : 0;
+  if (!(k > 0)) return null;
+  const counters = new Uint32Array(Math.min(k, 1 << 20));
+  // Defined before any code loads and before the built-ins snapshot; not writable.
+  ODefineProp(globalThis, COVERAGE_GLOBAL, { value: counters, writable: false, configurable: false, enumerable: false });
+  return counters;
+})();
+const coverageSeen = coverageCounters ? new Uint8Array(coverageCounters.length) : null;
+
+/** Counters hit for the first time since the last call ({} when not instrumented). */
+function coverageHits(): { hits?: number[] } {
+  if (!coverageCounters || !coverageSeen) return {};
+  const hits: number[] = [];
+  for (let k = 0; k < coverageCounters.length; k++) {
+    if (coverageSeen[k] === 0 && coverageCounters[k] !== 0) {
+      coverageSeen[k] = 1;
+      hits.push(k);
+    }
+  }
+  return { hits };
 }
 
 /** Replaces a receiver's own properties in place with those of `b` (same prototype only). */
@@ -573,6 +678,8 @@ function overwriteReceiver(a: unknown, b: unknown): boolean {
 
 // ---- bench --------------------------------------------------------------------------------------
 const THREW = Symbol('threw');
+/** Upper bound on the memory of one batch's input clones (estimated), in bytes. */
+const MAX_BATCH_BYTES = 96 * 1024 * 1024;
 type SinkItem = unknown;
 
 async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise<void> {
@@ -592,10 +699,10 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
   // Is the target async? Decided on one untimed call.
   let isAsync = false;
   {
-    determinism.reseed(0);
     let r: unknown;
     try {
-      const p0 = callParts(freshArgs(pool[0] as Buffer));
+      const p0 = partsFor(freshArgs(pool[0] as Buffer), 0);
+      determinism.reseed(0);
       r = RApply(target, p0.self, p0.args);
     } catch {
       r = undefined;
@@ -609,7 +716,18 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
 
   // `this` of each prepared call (receivers are materialized here, outside the timed region).
   let selves: unknown[] = [];
+  // The cost of preparing one call (a fresh clone of its input, its receiver), measured on every
+  // batch: a batch of a cheap call on a large input must not spend seconds or gigabytes on
+  // clones (see maxBatchNow).
+  let prepMsPerCall = 0;
   const prepare = (count: number, startCall: number): unknown[][] => {
+    const p0 = perfNow();
+    const batch = prepareRaw(count, startCall);
+    const per = (perfNow() - p0) / Math.max(1, count);
+    prepMsPerCall = prepMsPerCall === 0 ? per : Math.max(per, prepMsPerCall * 0.5);
+    return batch;
+  };
+  const prepareRaw = (count: number, startCall: number): unknown[][] => {
     const batch: unknown[][] = new Array<unknown[]>(count);
     selves = new Array<unknown>(count);
     for (let k = 0; k < count; k++) {
@@ -618,7 +736,8 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
       else {
         let parts: { self: unknown; args: unknown[] };
         try {
-          parts = callParts(list);
+          // Each receiver draws from its own stream (pool index), whatever the batch size.
+          parts = partsFor(list, (startCall + k) % poolLen);
         } catch (e) {
           throw new ErrorCtor('building the receiver failed: ' + describeError(e));
         }
@@ -661,7 +780,15 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
   // Warm-up and batch calibration (the sink is thrown away).
   let batchSize = 1;
   const warmEnd = perfNow() + Math.max(0, j.warmupMs);
-  const maxBatch = Math.max(1, Math.min(maxCalls, 1 << 20));
+  // A batch's clones are bounded in time (a quarter of the sampling time) and in memory (by the
+  // serialized size of the inputs, a lower bound of their size on the heap).
+  let poolBytes = 0;
+  for (const b of pool) poolBytes += (b as Buffer).length;
+  const bytesPerCall = Math.max(1, poolBytes / poolLen) * 4;
+  const memCap = Math.max(1, Math.floor(MAX_BATCH_BYTES / bytesPerCall));
+  const prepBudgetMs = Math.max(5, j.timeMs / 4);
+  const maxBatchNow = (): number => Math.max(1, Math.min(maxCalls, 1 << 20, memCap, prepMsPerCall > 0 ? Math.floor(prepBudgetMs / prepMsPerCall) : maxCalls));
+  let maxBatch = Math.max(1, Math.min(maxCalls, 1 << 20, memCap));
   let calibrated = false;
   let warmCalls = 0;
   do {
@@ -669,6 +796,8 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     const batch = prepare(batchSize, warmCalls);
     const ms = isAsync ? await runBatchAsync(batch, batchSize, warmCalls) : runBatchSync(batch, batchSize, warmCalls);
     warmCalls += batchSize;
+    maxBatch = maxBatchNow();
+    if (batchSize > maxBatch) batchSize = maxBatch;
     // Not sticky: a batch slowed by tier-up or GC early on must not freeze a too-small size;
     // the size only grows, and the last (warmest) batch decides.
     calibrated = ms >= minSampleMs || batchSize >= maxBatch;
@@ -757,7 +886,9 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     checksum: checksumOfEncoded(kept),
     checksumCalls: kept.length,
     wallMs: perfNow() - t0,
+    prepNsPerCall: prepMsPerCall * 1e6,
     tampers: newTampers(),
+    denials: denials.take(),
   });
 }
 

@@ -16,6 +16,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -304,6 +305,7 @@ export async function runSandboxed(job: RunnerJob, opts: SandboxOptions): Promis
         killGroup(pid);
         liveGroups.delete(pid);
       }
+      if (!skippingLongLine) lineBuf += decoder.end();
       if (lineBuf.length > 0) handleLine(lineBuf);
       let finalEnd: SandboxEnd = end ?? 'exited';
       if (finalEnd === 'exited' && looksLikeHeapOom(exitCode, exitSignal, stderr.tail)) finalEnd = 'memory';
@@ -384,8 +386,11 @@ export async function runSandboxed(job: RunnerJob, opts: SandboxOptions): Promis
       }
     };
     const channel = child.stdio[3] as NodeJS.ReadableStream | null | undefined;
+    // One decoder for the whole stream: a multi-byte character split across two chunks must be
+    // joined, not turned into two replacement characters (values must cross losslessly).
+    const decoder = new StringDecoder('utf8');
     channel?.on('data', (chunk: Buffer) => {
-      let s = chunk.toString('utf8');
+      let s = decoder.write(chunk);
       while (s.length > 0) {
         const nl = s.indexOf('\n');
         if (nl < 0) {
