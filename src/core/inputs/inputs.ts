@@ -16,6 +16,7 @@ import { FN_MARKER, type FnMarkerKind } from '../sandbox/protocol';
 import { createRng, type Rng } from '../rng';
 import type { ParamInfo, PropertySchema, TargetFunction, TypedArrayName, TypeSchema } from '../types';
 import { callPlan } from '../target/methods';
+import { isEmptyLiterals, type Literals } from './literals';
 
 // ---------------------------------------------------------------------------------------------
 // Schema helpers
@@ -213,13 +214,87 @@ function word(rng: Rng, min = 3, max = 12): string {
   return s;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Literals of the code under test (see literals.ts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The literals of the current generateVerifyInputs call, or null. Generation is synchronous and
+ * not re-entrant, so the generators below read it instead of threading it through every call;
+ * with null they draw exactly as they would without literals.
+ */
+let lits: Literals | null = null;
+
+function hasStringLiterals(): boolean {
+  return !!lits && lits.chars.length + lits.strings.length > 0;
+}
+
+/** One harvested character (more often) or string. */
+function literalToken(rng: Rng): string {
+  const l = lits as Literals;
+  if (l.strings.length === 0 || (l.chars.length > 0 && rng.bool(0.7))) return rng.pick(l.chars);
+  return rng.pick(l.strings);
+}
+
+/** `base` with 1–4 harvested tokens inserted at random positions, sometimes repeated or side by side. */
+function insertLiterals(base: string, rng: Rng): string {
+  let s = base;
+  const n = rng.int(1, 4);
+  for (let k = 0; k < n; k++) {
+    let t = literalToken(rng);
+    const r = rng.next();
+    if (r < 0.2) t += t;
+    else if (r < 0.4) t += literalToken(rng);
+    const where = rng.next();
+    const at = where < 0.15 ? 0 : where < 0.3 ? s.length : rng.int(0, s.length);
+    s = s.slice(0, at) + t + s.slice(at);
+  }
+  return s;
+}
+
+/** A string built around the code's literals: alone, doubled, or inserted into ordinary text. */
+function literalString(rng: Rng): string {
+  const r = rng.next();
+  if (r < 0.12) return literalToken(rng);
+  if (r < 0.2) {
+    const t = literalToken(rng);
+    return t + t;
+  }
+  const base = r < 0.45 ? word(rng, 1, 8) : r < 0.75 ? structuredText(rng) : plainRandomString(rng);
+  return insertLiterals(base, rng);
+}
+
+/** Edge strings made of the literals: each alone, doubled, all together, next to letters and spaces. */
+function literalStringEdges(): string[] {
+  if (!lits) return [];
+  const chars = lits.chars.slice(0, 24);
+  const strings = lits.strings.slice(0, 12);
+  const out: string[] = [...chars, ...strings];
+  if (chars.length > 1) out.push(chars.join(''), chars.join('a'), ` ${chars.join(' ')} `);
+  for (const c of chars.slice(0, 8)) out.push(c + c, `x${c}y`, `${c}end`, `start${c}`);
+  for (const t of strings.slice(0, 4)) out.push(`${t}${t}`, ` ${t} `, `a${t}b`);
+  if (chars.length > 0 && strings.length > 0) out.push(strings[0]! + chars[0]!, chars[chars.length - 1]! + strings[strings.length - 1]!);
+  return out;
+}
+
+/** Harvested numbers, rounded to integers when the schema wants integers. */
+function literalNumbers(integer: boolean): number[] {
+  if (!lits) return [];
+  const out: number[] = [];
+  for (const n of lits.numbers) {
+    const v = integer ? Math.round(n) : n;
+    if (!out.some((x) => Object.is(x, v))) out.push(v);
+  }
+  return out;
+}
+
 /**
  * Edge numbers, most telling first: pairwise coverage (see generateVerifyInputs) pairs only the
  * first few edges of each parameter with the other parameters' edges, so the values that most
  * often expose a wrong variant (-0, NaN, fractions, infinities) come early.
  */
 function numberEdges(integer: boolean): number[] {
-  const small = [0, -0, 1, -1];
+  const small = [0, -0, 1, -1, ...literalNumbers(integer).filter((n) => !Object.is(n, 0) && !Object.is(n, -0) && n !== 1 && n !== -1)];
   const rest = [2, 3, 7, 10, -42, 100, 255, 256, 1023, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 53 + 2];
   if (integer) return [...small, ...rest];
   return [
@@ -323,6 +398,11 @@ function structuredText(rng: Rng): string {
 }
 
 function randomString(rng: Rng): string {
+  if (hasStringLiterals() && rng.bool(0.5)) return literalString(rng);
+  return plainRandomString(rng);
+}
+
+function plainRandomString(rng: Rng): string {
   const r = rng.next();
   if (r < 0.18) return word(rng, 1, 10);
   if (r < 0.34) {
@@ -350,6 +430,7 @@ function randomString(rng: Rng): string {
 }
 
 function randomNumber(rng: Rng, integer: boolean): number {
+  if (lits && lits.numbers.length > 0 && rng.bool(0.25)) return rng.pick(literalNumbers(integer));
   const r = rng.next();
   if (r < 0.4) return rng.int(-10, 10);
   if (r < 0.6) return rng.int(0, 100);
@@ -463,6 +544,7 @@ function randomValue(s: TypeSchema, rng: Rng, depth: number, fnKind: FnMarkerKin
       return s.elements.map((e) => randomValue(e, rng, depth + 1));
     case 'array': {
       if (depth >= MAX_DEPTH) return [];
+      if (lits && lits.lengths.length > 0 && rng.bool(0.2)) return drawMany(s.element, Math.min(200, rng.pick(lits.lengths)), rng, depth + 1);
       const r = rng.next();
       const len = r < 0.4 ? rng.int(0, 5) : r < 0.85 ? rng.int(5, 20) : rng.int(20, 50);
       return drawMany(s.element, len, rng, depth + 1);
@@ -481,7 +563,8 @@ function randomValue(s: TypeSchema, rng: Rng, depth: number, fnKind: FnMarkerKin
       if (depth >= MAX_DEPTH) return o;
       const n = rng.int(0, 8);
       for (let i = 0; i < n; i++) {
-        const key = rng.bool(0.1) ? rng.pick(['__proto__', 'constructor', '0', '10', '', 'a b']) : rng.bool(0.5) ? rng.pick(['a', 'b', 'c', 'd']) : word(rng, 1, 6);
+        const looked = lits && lits.props.length > 0 && rng.bool(0.4) ? rng.pick(lits.props) : null;
+        const key = looked ?? (rng.bool(0.1) ? rng.pick(['__proto__', 'constructor', '0', '10', '', 'a b']) : rng.bool(0.5) ? rng.pick(['a', 'b', 'c', 'd']) : word(rng, 1, 6));
         defineOwn(o, key, randomValue(s.value, rng, depth + 1));
       }
       return o;
@@ -579,7 +662,8 @@ function randomUnknown(f: Flavor, rng: Rng, depth: number): unknown {
       const o: Record<string, unknown> = {};
       const n = rng.int(0, 5);
       for (let i = 0; i < n; i++) {
-        defineOwn(o, rng.pick(['a', 'b', 'id', 'name', 'value', word(rng, 1, 6)]), rng.bool() ? randomNumber(rng, true) : randomString(rng));
+        const looked = lits && lits.props.length > 0 && rng.bool(0.5) ? rng.pick(lits.props) : null;
+        defineOwn(o, looked ?? rng.pick(['a', 'b', 'id', 'name', 'value', word(rng, 1, 6)]), rng.bool() ? randomNumber(rng, true) : randomString(rng));
       }
       return o;
     }
@@ -588,6 +672,22 @@ function randomUnknown(f: Flavor, rng: Rng, depth: number): unknown {
     case 'boolean':
       return rng.bool();
   }
+}
+
+/** Objects that have each looked-up property (with a few kinds of value), and all of them together. */
+function literalPropObjects(): unknown[] {
+  if (!lits || lits.props.length === 0) return [];
+  const props = lits.props.slice(0, 12);
+  const values: unknown[] = [1, 'x', true, null, 0, '', [1]];
+  const out: unknown[] = props.map((p, i) => {
+    const o: Record<string, unknown> = {};
+    defineOwn(o, p, values[i % values.length]);
+    return o;
+  });
+  const all: Record<string, unknown> = {};
+  props.forEach((p, i) => defineOwn(all, p, values[(i + 1) % values.length]));
+  out.push(all);
+  return out;
 }
 
 function unknownEdges(f: Flavor): unknown[] {
@@ -601,7 +701,7 @@ function unknownEdges(f: Flavor): unknown[] {
     case 'strArray':
       return [[], [''], ['a', 'a'], ['b', 'a', 'c'], ['héllo', '日本', '👍🏽'], ['__proto__', 'constructor']];
     case 'object':
-      return [{}, { a: 1 }, { a: 1, b: 'x' }, JSON.parse('{"__proto__": 1, "x": 2}') as unknown, { length: 2, 0: 'a', 1: 'b' }];
+      return [{}, { a: 1 }, { a: 1, b: 'x' }, JSON.parse('{"__proto__": 1, "x": 2}') as unknown, { length: 2, 0: 'a', 1: 'b' }, ...literalPropObjects()];
     case 'nullish':
       return [null, undefined];
     case 'boolean':
@@ -624,7 +724,10 @@ function edgeValues(s: TypeSchema, rng: Rng, depth: number, fnKind: FnMarkerKind
     case 'string': {
       // Generated structured texts go near the front too (pairwise coverage favours the front).
       const texts = Array.from({ length: 6 }, () => structuredText(rng));
-      return [...STRING_EDGES.slice(0, 3), texts[0], ...STRING_EDGES.slice(3, 7), texts[1], ...STRING_EDGES.slice(7), ...texts.slice(2)];
+      // The code's own literals right after the simplest strings: they decide its branches.
+      const literal = literalStringEdges();
+      const mixed = hasStringLiterals() ? Array.from({ length: 6 }, () => insertLiterals(structuredText(rng), rng)) : [];
+      return [...STRING_EDGES.slice(0, 3), texts[0], ...literal, ...mixed, ...STRING_EDGES.slice(3, 7), texts[1], ...STRING_EDGES.slice(7), ...texts.slice(2)];
     }
     case 'boolean':
       return [false, true];
@@ -731,6 +834,8 @@ function arrayEdges(el: TypeSchema, rng: Rng, depth: number): unknown[] {
   const a = r();
   const ev = edgeValues(el, rng, depth + 1);
   const out: unknown[] = [[], [a], [clone(a), clone(a)], Array.from({ length: 5 }, () => clone(a)), ev.slice(0, 50).map(clone)];
+  // Lengths the code compares with or indexes at.
+  for (const len of (lits?.lengths ?? []).slice(0, 8)) if (len <= 200) out.push(Array.from({ length: len }, r));
   // One single-element array per edge value would crowd out the rest; a few, spread out.
   const step = Math.max(1, Math.ceil(ev.length / 6));
   for (let i = 0; i < ev.length; i += step) out.push([clone(ev[i])]);
@@ -849,6 +954,7 @@ function planOf(p: ParamInfo, scalarOnly: boolean): Plan {
 }
 
 function randomScalarNumber(rng: Rng, integer: boolean, mode: 'magnitude' | 'moderate'): number {
+  if (lits && lits.numbers.length > 0 && rng.bool(0.25)) return rng.pick(literalNumbers(integer));
   const r = rng.next();
   if (mode === 'magnitude') {
     if (r < 0.7) return rng.int(0, 25);
@@ -864,6 +970,8 @@ function randomScalarNumber(rng: Rng, integer: boolean, mode: 'magnitude' | 'mod
 
 export interface VerifyInputOptions {
   seed: number;
+  /** Literals of the code under test (literals.ts): mixed into strings, numbers, lengths and keys. */
+  literals?: Literals;
   /**
    * Argument lists wanted (default 120). Pairwise coverage of the parameters' edge values adds
    * up to two thirds more (at most 200 lists in all by default); more are returned only when
@@ -985,6 +1093,16 @@ function pairwiseRows(classes: readonly number[][], alreadyCovered: readonly num
  * Duplicate argument lists are dropped. By default at most about 200 lists.
  */
 export function generateVerifyInputs(params: readonly ParamInfo[], opts: VerifyInputOptions): unknown[][] {
+  const previous = lits;
+  lits = opts.literals && !isEmptyLiterals(opts.literals) ? opts.literals : null;
+  try {
+    return generateVerifyRows(params, opts);
+  } finally {
+    lits = previous;
+  }
+}
+
+function generateVerifyRows(params: readonly ParamInfo[], opts: VerifyInputOptions): unknown[][] {
   const count = Math.max(1, Math.floor(opts.count ?? 120));
   const cap = Math.round((count * 5) / 3);
   const minRandom = Math.ceil(count / 2);
