@@ -11,20 +11,20 @@ import { build } from 'esbuild';
 
 import { PENDING_REASON, pendingCandidate, type CandidateReport, type CandidateTests, type Report, type ProgressEvent, type PipelineStage, type TestsSummary } from './report/report';
 import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
-import type { Counterexample, SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
+import type { SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
 import { silentLogger, type Logger } from './logger';
 import { CancelledError, InputError, SandboxError, throwIfAborted } from './errors';
 import { extractTarget } from './target/extract';
 import { applyCandidate, parseCandidate } from './candidates/substitute';
 import { bundleVariant } from './build/bundle';
 import { unifiedDiff } from './report/diff';
-import { generateTargetVerifyInputs, generateTargetBenchInputs, targetSizeLadder, describeTargetSizeMeaning } from './inputs/inputs';
-import { receiverOf, renderCall } from './target/methods';
+import { generateTargetBenchInputs, targetSizeLadder, describeTargetSizeMeaning } from './inputs/inputs';
+import { receiverOf } from './target/methods';
 import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './benchmark/stats';
 import { crossCallState } from './verify/statecheck';
-import { reductions } from './inputs/shrink';
-import { compareOutcomes } from './verify/equality';
-import { compareVariant, describeDifference, runVariant, type VariantOutcomes, type VerifyContext } from './verify/verify';
+import { denialKey } from './verify/verify';
+import { describeDenials } from './report/format';
+import { prepareBaseline, shrinkCounterexample, verifyCandidate, type Baseline, type InputSource, type VerifyStageContext } from './verify/stage';
 import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type RoundsResult, type SizePool } from './benchmark/measure';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
 import type { InputsJob } from './sandbox/protocol';
@@ -41,6 +41,9 @@ export const DEFAULTS = {
   poolCount: 16,
   /** Per-call time above which a size is too large to benchmark, in ns. */
   maxCallNs: 5e6,
+  /** A size is not grown past once preparing a call costs more than this (ns) and prepDominance times the call. */
+  maxPrepNs: 20_000,
+  prepDominance: 50,
   screenRounds: 4,
   /** Screening rounds when a single candidate survives (it only gives the curve, checksums and the pilot's spread). */
   screenRoundsSingle: 3,
@@ -65,7 +68,8 @@ interface Working {
   bundle: string | null;
   /** The user's file with this candidate applied. */
   text: string | null;
-  outcomes: VariantOutcomes | null;
+  /** Verification found it equivalent to the original. */
+  verified: boolean;
   /** Time spent on this candidate alone (building, its sandbox processes), in ms. */
   spentMs: number;
 }
@@ -176,7 +180,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
   const timing = { totalMs: 0, llmMs: 0, verifyMs: 0, benchMs: 0 };
   let llmInfo: Report['llm'] = null;
   const working: Working[] = [];
-  let verification: Report['verification'] = { inputs: 0, originalThrew: 0, droppedForTimeout: 0, sources: [] };
+  let verification: Report['verification'] = { inputs: 0, originalThrew: 0, droppedForTimeout: 0, droppedNearLimit: 0, skippedForCost: 0, guided: 0, sources: [] };
   let layers: string[] = [];
   let projectTests: ProjectTests | null = null;
   let testsSummary: TestsSummary | null = null;
@@ -211,6 +215,21 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     const sizeMeaning = describeTargetSizeMeaning(target);
     const receiver = receiverOf(target);
     const bctx: BenchContext = { nodePath, jobDir, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger, receiver };
+    const vstage: VerifyStageContext = {
+      target,
+      file,
+      jobDir,
+      nodePath,
+      callTimeoutMs,
+      memoryMb,
+      seed,
+      frozenNowMs: DEFAULTS.frozenNowMs,
+      signal,
+      logger,
+      receiver,
+      build,
+      progress: (message) => stage('verifying', message),
+    };
     let benchBySize: Map<number, unknown[][]> | null = null;
     const noiseState: NoiseState = { aa: null, attempted: false, unreliable: false, factor: 1 };
 
@@ -241,54 +260,31 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         workloadPool = { size: WORKLOAD_SIZE, inputsFile: join(jobDir, 'workload.bin'), calls: pool.length };
         await writeFile(workloadPool.inputsFile, serialize(pool));
       }
-      const generated = generateTargetVerifyInputs(target, { seed });
-      const inputs: unknown[][] = [...(userInputs?.fixed ?? []), ...captured, ...generated];
-      verification.sources = [
-        ...(userInputs?.fixed.length ? [`${userInputs.fixed.length} from ${opts.inputsModule}`] : []),
-        ...(captured.length ? [`${captured.length} captured from the project's tests`] : []),
-        `${generated.length} generated from the parameter types (edge values included)`,
-      ];
       const unknownParams = target.params.filter((p) => p.type.kind === 'unknown').map((p) => p.name);
       if (unknownParams.length) {
         notes.push(
           `No type information for ${unknownParams.map((n) => `'${n}'`).join(', ')}: generated inputs come from a generic mix of values. Add TypeScript types or JSDoc @param types, or pass --inputs, for a sharper check.`,
         );
       }
-      const inputsFile = join(jobDir, 'verify-inputs.bin');
-      await writeFile(inputsFile, serialize(inputs));
-      const vctx: VerifyContext = { nodePath, jobDir, inputsFile, inputCount: inputs.length, callTimeoutMs, memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, signal, logger, receiver };
-      stage('verifying', `Running the original on ${inputs.length} inputs`);
-      const original = await runVariant(originalBundle, vctx, true);
-      if (original.failure) {
-        if (original.failure.kind === 'refused') throw new SandboxError(`The sandbox could not be secured, so nothing was run: ${original.failure.message}`);
-        throw new InputError(`The original ${target.name} cannot be run in the sandbox: ${original.failure.message}`);
+      const sources: InputSource[] = [
+        ...(userInputs?.fixed.length ? [{ label: `${userInputs.fixed.length} from ${opts.inputsModule}`, lists: userInputs.fixed }] : []),
+        ...(captured.length ? [{ label: `${captured.length} captured from the project's tests`, lists: captured }] : []),
+      ];
+      stage('verifying', 'Preparing the verification inputs');
+      const base = await prepareBaseline(vstage, originalBundle, sources);
+      notes.push(...base.notes);
+      const c = base.counts;
+      verification = { inputs: c.inputs, originalThrew: c.originalThrew, droppedForTimeout: c.droppedForTimeout, droppedNearLimit: c.droppedNearLimit, skippedForCost: c.skippedForCost, guided: c.guided, sources: c.sources };
+      if (c.inputs === 0) {
+        throw new InputError(`The original ${target.name} did not finish on any input within the ${callTimeoutMs} ms per-call limit; raise --timeout-ms or pass --inputs with smaller arguments.`);
       }
-      let threw = 0;
-      let dropped = 0;
-      for (let i = 0; i < inputs.length; i++) {
-        const o = original.calls.get(i);
-        if (!o || o.kind === 'timeout') dropped++;
-        else if (o.kind === 'threw') threw++;
-      }
-      verification = { ...verification, inputs: inputs.length, originalThrew: threw, droppedForTimeout: dropped };
-      if (threw === inputs.length - dropped) {
+      if (c.originalThrew === c.inputs) {
         notes.push(`The original threw on every input, so verification only shows that candidates throw the same errors. Pass --inputs with valid arguments.`);
-      } else if (threw > (inputs.length - dropped) / 2) {
-        notes.push(`The original threw on ${threw} of ${inputs.length - dropped} inputs; consider --inputs with valid arguments.`);
+      } else if (c.originalThrew > c.inputs / 2) {
+        notes.push(`The original threw on ${c.originalThrew} of ${c.inputs} inputs; consider --inputs with valid arguments.`);
       }
-      if (dropped) notes.push(`${dropped} input${dropped === 1 ? ' was' : 's were'} dropped because the original itself exceeded the ${callTimeoutMs} ms per-call limit on them.`);
-      // Candidates never see inputs the original itself hangs on: they would only burn the per-call limit again.
-      let kept = inputs;
-      let expected = original;
-      if (dropped > 0) {
-        const keep = inputs.map((_, i) => i).filter((i) => original.calls.get(i)?.kind !== undefined && original.calls.get(i)?.kind !== 'timeout');
-        kept = keep.map((i) => inputs[i]!);
-        const remap = <T>(m: Map<number, T>) => new Map(keep.flatMap((old, j) => (m.has(old) ? [[j, m.get(old)!] as [number, T]] : [])));
-        expected = { ...original, calls: remap(original.calls), probes: remap(original.probes) };
-        await writeFile(inputsFile, serialize(kept));
-        vctx.inputCount = kept.length;
-      }
-      prepared = { vctx, expected, inputs: kept, count: kept.length, inputText: (i: number) => renderCall(target, kept[i] ?? [], 300) };
+      if (c.droppedForTimeout) notes.push(`${c.droppedForTimeout} input${c.droppedForTimeout === 1 ? ' was' : 's were'} dropped because the original itself exceeded the ${callTimeoutMs} ms per-call limit on them.`);
+      prepared = { base };
       return prepared;
     };
     let pools: SizePool[] | null = null;
@@ -303,7 +299,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
           report: pendingCandidate(id, v.origin, v.source),
           bundle: null,
           text: null,
-          outcomes: null,
+          verified: false,
           spentMs: 0,
         };
         const tBuild = performance.now();
@@ -346,30 +342,32 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       const tv = performance.now();
       const prep = await prepare();
       for (const [k, w] of runnable.entries()) {
-        stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${prep.count} inputs`, k + 1, runnable.length);
-        const outcomes = await runVariant(w.bundle!, prep.vctx, true);
-        w.spentMs += outcomes.wallMs;
-        const cmp = compareVariant(prep.expected, outcomes, prep.inputText, prep.count, receiver);
+        stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${prep.base.inputs.length} inputs`, k + 1, runnable.length);
+        const v = await verifyCandidate(vstage, prep.base, { id: w.report.id, text: w.text!, bundle: w.bundle! });
+        w.spentMs += v.wallMs;
+        const coverage = { inputs: v.inputs, candidate: v.coverage.candidate, original: v.coverage.original };
+        const cmp = v.comparison;
         if (cmp.kind === 'equivalent') {
-          w.outcomes = outcomes;
-          update(w, { reason: `Equivalent on ${cmp.compared} calls; waiting for the benchmark.` });
+          w.verified = true;
+          update(w, { coverage, reason: `Equivalent on ${cmp.compared} calls; waiting for the benchmark.` });
         } else if (cmp.kind === 'incorrect') {
           let { reason, counterexample } = cmp;
-          const failing = prep.inputs[cmp.index];
-          if (!cmp.probe && failing) {
+          if (v.failing) {
             const t = performance.now();
-            const smaller = await shrinkCounterexample(failing, originalBundle, w.bundle!, prep.vctx, join(jobDir, `shrink-${w.report.id}.bin`), target);
+            const smaller = await shrinkCounterexample(vstage, prep.base, v.failing, originalBundle, w.bundle!, w.report.id);
             w.spentMs += performance.now() - t;
             if (smaller) ({ reason, counterexample } = smaller);
           }
-          finish(w, 'incorrect', reason, { counterexample });
+          finish(w, 'incorrect', reason, { counterexample, coverage });
+        } else if (cmp.kind === 'unsafe') {
+          finish(w, 'unsafe', cmp.reason, { coverage, denied: cmp.denied, tampered: cmp.tampered });
         } else {
-          finish(w, cmp.kind, cmp.reason);
+          finish(w, cmp.kind, cmp.reason, { coverage });
         }
       }
       timing.verifyMs += performance.now() - tv;
 
-      const survivors = runnable.filter((w) => w.outcomes);
+      const survivors = runnable.filter((w) => w.verified);
       if (survivors.length > 0) {
         const tb = performance.now();
         pools ??= await choosePools(target, originalBundle, ladder, benchBySize, bctx, stage);
@@ -465,52 +463,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
 }
 
 interface Prepared {
-  vctx: VerifyContext;
-  expected: VariantOutcomes;
-  inputs: unknown[][];
-  count: number;
-  inputText: (i: number) => string;
-}
-
-/**
- * Looks for a smaller input on which the candidate still differs from the original: a few
- * rounds of reductions (shorter arrays and strings, fewer entries), each round running the
- * original and the candidate once on all reductions. Returns null when nothing smaller fails.
- */
-async function shrinkCounterexample(
-  failing: unknown[],
-  originalBundle: string,
-  candidateBundle: string,
-  vctx: VerifyContext,
-  file: string,
-  target: TargetFunction,
-): Promise<{ reason: string; counterexample: Counterexample } | null> {
-  const deadline = performance.now() + 10_000;
-  let best: { reason: string; counterexample: Counterexample } | null = null;
-  let current = failing;
-  for (let round = 0; round < 8 && performance.now() < deadline; round++) {
-    const cands = reductions(current);
-    if (cands.length === 0) break;
-    await writeFile(file, serialize(cands));
-    const ctx: VerifyContext = { ...vctx, inputsFile: file, inputCount: cands.length, callTimeoutMs: Math.min(vctx.callTimeoutMs, 1000) };
-    const o = await runVariant(originalBundle, ctx, false);
-    const c = await runVariant(candidateBundle, ctx, false);
-    let found = -1;
-    for (let i = 0; i < cands.length; i++) {
-      const e = o.calls.get(i);
-      const a = c.calls.get(i);
-      if (!e || !a || e.kind === 'timeout' || a.kind === 'timeout') continue;
-      const diff = compareOutcomes(e, a);
-      if (diff) {
-        found = i;
-        best = describeDifference(e, a, diff, renderCall(target, cands[i]!, 300), '', vctx.receiver);
-        break;
-      }
-    }
-    if (found < 0) break;
-    current = cands[found]!;
-  }
-  return best;
+  base: Baseline;
 }
 
 interface NoiseState {
@@ -632,16 +585,43 @@ async function choosePools(
     let allFit = true;
     for (const p of pools) {
       const m = probe.sizes.get(p.size);
-      if (m !== undefined && m.medianNs <= DEFAULTS.maxCallNs) fit.push(p);
+      // Larger inputs only help while the call itself grows with them: once preparing a call
+      // (cloning its input) costs far more than the call, a larger size measures the clone, and
+      // can exhaust the benchmark's time and memory (a constant-time function on huge arrays).
+      const dominated = m !== undefined && m.prepNs > Math.max(DEFAULTS.maxPrepNs, DEFAULTS.prepDominance * m.medianNs);
+      if (m !== undefined && m.medianNs <= DEFAULTS.maxCallNs && !(dominated && fit.length > 0)) fit.push(p);
       else allFit = false;
+      if (dominated) allFit = false;
+      if (!allFit) break;
     }
     if (!allFit) break;
   }
   if (fit.length === 0) {
-    // Even the smallest size is slow: benchmark it alone if it ran at all.
+    // Even the smallest size of the ladder is too slow (exponential or factorial cost): go down
+    // from it by halves until a size fits, so that every function that runs at all gets measured.
+    const below = await smallerPools(target, originalBundle, ladder[0] ?? 16, userBySize, ctx);
+    if (below.length > 0) return below;
     return first && firstMeasured ? [first] : [];
   }
   return fit.slice(-3);
+}
+
+/** The largest sizes below `start` (halving) at which the original's calls fit DEFAULTS.maxCallNs, up to three, ascending. */
+async function smallerPools(target: TargetFunction, originalBundle: string, start: number, userBySize: Map<number, unknown[][]> | null, ctx: BenchContext): Promise<SizePool[]> {
+  const out: SizePool[] = [];
+  for (let size = Math.floor(start / 2); size >= 1 && out.length < 3; size = Math.floor(size / 2)) {
+    throwIfAborted(ctx.signal);
+    const lists = userBySize?.get(size) ?? generateTargetBenchInputs(target, size, { seed: ctx.seed + size, count: DEFAULTS.poolCount });
+    if (!lists.length) continue;
+    const f = join(ctx.jobDir, `bench-${size}.bin`);
+    await writeFile(f, serialize(lists));
+    const pool = { size, inputsFile: f };
+    const probe = await measureArm(originalBundle, [pool], PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
+    const m = probe.sizes.get(size);
+    if (m !== undefined && m.medianNs <= DEFAULTS.maxCallNs) out.unshift(pool);
+    else if (out.length > 0) break;
+  }
+  return out;
 }
 
 async function benchmarkSurvivors(
@@ -682,7 +662,13 @@ async function benchmarkSurvivors(
     }
     const t = (screen.tampers.get(key) ?? []).filter((x) => !(screen.tampers.get('original') ?? []).includes(x));
     if (t.length) {
-      finish(w, 'unsafe', `It changes built-ins the harness relies on: ${t.slice(0, 3).join('; ')}.`);
+      finish(w, 'unsafe', `It changes built-ins the harness relies on: ${t.slice(0, 3).join('; ')}.`, { tampered: t });
+      continue;
+    }
+    const originalDenied = new Set((screen.denials.get('original') ?? []).map(denialKey));
+    const denied = (screen.denials.get(key) ?? []).filter((d) => !originalDenied.has(denialKey(d)));
+    if (denied.length) {
+      finish(w, 'unsafe', describeDenials(denied), { denied });
       continue;
     }
     // The benchmark inputs are larger than the verification inputs: both must compute the same results there too.

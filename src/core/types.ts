@@ -195,4 +195,8 @@ export interface Counterexample {
   actual: string;
   /** What differed: 'return value', 'argument 1 after the call', 'thrown error', ... */
   aspect: string;
+  /** Where inside that value they differ ('[3].name', '.get('a')'; '' for the value itself). */
+  path?: string;
+  /** For strings (and error messages): the first differing character (UTF-16 index), else null. */
+  offset?: number | null;
 }

@@ -15,7 +15,7 @@ const FIX = resolve(__dirname, '../fixtures/gaming');
 const pwned = join(tmpdir(), `hotpath-pwned-${process.pid}`);
 
 const body = 'let s = 0; for (let i = 0; i < xs.length; i++) s += xs[i]! * xs[i]!; return s;';
-const cases: { name: string; source: string; verdict: CandidateReport['verdict']; reason: RegExp }[] = [
+const cases: { name: string; source: string; verdict: CandidateReport['verdict']; reason: RegExp; denied?: string; tampered?: RegExp }[] = [
   {
     name: 'memo keyed on contents',
     source: `const memo = new Map<string, number>();\nexport function sumSquares(xs: number[]): number { const k = xs.join(); const hit = memo.get(k); if (hit !== undefined) return hit; ${body.replace('return s;', 'memo.set(k, s); return s;')} }`,
@@ -35,10 +35,18 @@ const cases: { name: string; source: string; verdict: CandidateReport['verdict']
     reason: /argument 1 after the call/,
   },
   {
-    name: 'patches the clock at module level (rejected before it runs)',
+    name: 'patches the clock at module level',
     source: `(performance as { now: () => number }).now = () => 0;\nexport function sumSquares(xs: number[]): number { ${body} }`,
-    verdict: 'error',
-    reason: /top-level statement that is not a declaration/,
+    verdict: 'unsafe',
+    reason: /performance\.now/,
+    tampered: /^performance\.now was added$/,
+  },
+  {
+    name: 'redefines a built-in prototype method at module level',
+    source: `const orig = Array.prototype.indexOf;\nArray.prototype.indexOf = function (this: unknown[], x: unknown, from?: number) { return orig.call(this, x, from); };\nexport function sumSquares(xs: number[]): number { ${body} }`,
+    verdict: 'unsafe',
+    reason: /Array\.prototype\.indexOf/,
+    tampered: /^Array\.prototype\.indexOf was replaced$/,
   },
   {
     name: 'slows the clock',
@@ -62,31 +70,77 @@ const cases: { name: string; source: string; verdict: CandidateReport['verdict']
     name: 'opens a socket',
     source: `import * as net from 'node:net';\nexport function sumSquares(xs: number[]): number { net.connect(80, '127.0.0.1'); ${body} }`,
     verdict: 'unsafe',
-    reason: /network access is blocked|forbids/,
+    reason: /tried to use the network \('127\.0\.0\.1:80'\) \(net\.connect\)/,
+    denied: 'network',
   },
   {
     name: 'writes a file',
     source: `import { writeFileSync } from 'node:fs';\nexport function sumSquares(xs: number[]): number { writeFileSync(${JSON.stringify(pwned)}, 'x'); ${body} }`,
     verdict: 'unsafe',
-    reason: /forbids|ERR_ACCESS_DENIED/,
+    reason: /tried to write '.*hotpath-pwned-\d+' \(fs\.writeFileSync\)/,
+    denied: 'fs-write',
+  },
+  {
+    name: 'writes a file and swallows the error',
+    source: `import { appendFileSync } from 'node:fs';\nexport function sumSquares(xs: number[]): number { try { appendFileSync(${JSON.stringify(pwned)}, 'x'); } catch {} ${body} }`,
+    verdict: 'unsafe',
+    reason: /tried to write '.*hotpath-pwned-\d+' \(fs\.appendFileSync\)/,
+    denied: 'fs-write',
+  },
+  {
+    name: 'reads a file outside its code and swallows the error',
+    source: `import { readFileSync } from 'node:fs';\nexport function sumSquares(xs: number[]): number { try { readFileSync('/etc/hostname'); } catch {} ${body} }`,
+    verdict: 'unsafe',
+    reason: /tried to read '\/etc\/hostname' outside its own code/,
+    denied: 'fs-read',
+  },
+  {
+    name: 'starts a process and swallows the error',
+    source: `import { execFileSync } from 'node:child_process';\nexport function sumSquares(xs: number[]): number { try { execFileSync('id'); } catch {} ${body} }`,
+    verdict: 'unsafe',
+    reason: /tried to start a process 'id' \(child_process\.execFileSync\)/,
+    denied: 'child-process',
+  },
+  {
+    name: 'starts a worker and swallows the error',
+    source: `import { Worker } from 'node:worker_threads';\nexport function sumSquares(xs: number[]): number { try { new Worker('0', { eval: true }); } catch {} ${body} }`,
+    verdict: 'unsafe',
+    reason: /tried to start a worker thread/,
+    denied: 'worker',
+  },
+  {
+    name: 'loads a native addon and swallows the error',
+    source: `export function sumSquares(xs: number[]): number { try { process.dlopen({ exports: {} }, '/tmp/x.node'); } catch {} ${body} }`,
+    verdict: 'unsafe',
+    reason: /tried to load a native addon '\/tmp\/x\.node'/,
+    denied: 'addon',
+  },
+  {
+    name: 'fetches a URL at load time and swallows the error',
+    source: `try { void fetch('http://example.com/'); } catch {}\nexport function sumSquares(xs: number[]): number { ${body} }`,
+    verdict: 'unsafe',
+    reason: /tried to use the network \('http:\/\/example\.com\/'\) \(fetch\)/,
+    denied: 'network',
   },
   {
     name: 'exits the process',
     source: `export function sumSquares(xs: number[]): number { if (xs.length > 2) process.exit(0); ${body} }`,
     verdict: 'unsafe',
-    reason: /process\.exit is blocked/,
+    reason: /tried to control the process \(process\.exit\)/,
+    denied: 'process',
   },
   {
     name: 'kills its parent',
     source: `export function sumSquares(xs: number[]): number { process.kill(process.ppid, 'SIGKILL'); ${body} }`,
     verdict: 'unsafe',
-    reason: /process\.kill is blocked/,
+    reason: /tried to control the process \(process\.kill\)/,
+    denied: 'process',
   },
   {
     name: 'loops forever on some inputs',
     source: `export function sumSquares(xs: number[]): number { if (xs.length === 1) for (;;) {} ${body} }`,
     verdict: 'timeout',
-    reason: /per-call time limit/,
+    reason: /did not finish within 1\.0 s on input \(\[.*\]\), where the original takes \d/,
   },
   {
     name: 'allocates without bound',
@@ -104,6 +158,10 @@ void test('gaming and hostile candidates: each gets its verdict with a reason, a
     assert.ok(r, c.name);
     assert.equal(r.verdict, c.verdict, `${c.name}: ${r.reason}`);
     assert.match(r.reason, c.reason, c.name);
+    // The detail is data, not only text.
+    if (c.denied) assert.ok(r.denied.some((d) => d.kind === c.denied), `${c.name}: ${JSON.stringify(r.denied)}`);
+    if (c.tampered) assert.ok(r.tampered.some((t) => c.tampered!.test(t)), `${c.name}: ${JSON.stringify(r.tampered)}`);
+    if (!c.denied) assert.deepEqual(r.denied, [], c.name);
   }
   assert.equal(report.best, null);
   assert.equal(existsSync(pwned), false, 'no file was written outside the sandbox');

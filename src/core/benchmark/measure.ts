@@ -6,7 +6,7 @@
  * confirmation rounds alone (no winner's curse, no running until significant).
  */
 import type { Logger } from '../logger';
-import type { BenchJob, CallReceiver, RunnerMessage } from '../sandbox/protocol';
+import type { BenchJob, CallReceiver, Denial, RunnerMessage } from '../sandbox/protocol';
 import { runSandboxed } from '../sandbox/spawn';
 import { median } from './stats';
 import { createRng } from '../rng';
@@ -39,6 +39,8 @@ export interface BenchTiming {
 
 export interface ArmSize {
   medianNs: number;
+  /** Time to prepare one call (its input's clone, its receiver), in ns. */
+  prepNs: number;
   samples: number;
   checksum: string;
   checksumCalls: number;
@@ -46,7 +48,7 @@ export interface ArmSize {
 }
 
 export type ArmResult =
-  | { ok: true; sizes: Map<number, ArmSize>; tampers: string[]; wallMs: number }
+  | { ok: true; sizes: Map<number, ArmSize>; tampers: string[]; denials: Denial[]; wallMs: number }
   | { ok: false; reason: string; sizes: Map<number, ArmSize>; wallMs: number };
 
 /** Runs one fresh process that measures `bundle` at each size. */
@@ -71,6 +73,7 @@ export async function measureArm(
   };
   const sizes = new Map<number, ArmSize>();
   const tampers = new Set<string>();
+  const denials = new Map<string, Denial>();
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
@@ -81,12 +84,14 @@ export async function measureArm(
       const perCall = median(m.samplesNs);
       sizes.set(m.size, {
         medianNs: perCall,
+        prepNs: m.prepNsPerCall ?? 0,
         samples: m.samplesNs.length,
         checksum: m.checksum,
         checksumCalls: m.checksumCalls,
         totalCalls: m.totalCalls,
       });
       for (const t of m.tampers) tampers.add(t.what);
+      for (const d of m.denials ?? []) denials.set(`${d.kind}\u0000${d.api}\u0000${d.resource ?? ''}`, d);
       if (opts.stopAboveNs !== undefined && perCall > opts.stopAboveNs) {
         stoppedEarly = true;
         controller.abort();
@@ -95,6 +100,7 @@ export async function measureArm(
       benchError ??= `at size ${m.size}: ${m.error}`;
     } else if (m.type === 'loaded') {
       for (const t of m.tampers) tampers.add(t.what);
+      for (const d of m.denials ?? []) denials.set(`${d.kind}\u0000${d.api}\u0000${d.resource ?? ''}`, d);
     }
   };
   const budgetMs = pools.length * (timing.warmupMs + timing.timeMs) * 3 + 10_000;
@@ -113,7 +119,7 @@ export async function measureArm(
     ctx.signal?.removeEventListener('abort', onAbort);
   }
   throwIfAborted(ctx.signal);
-  if (stoppedEarly) return { ok: true, sizes, tampers: [...tampers], wallMs: run.wallMs };
+  if (stoppedEarly) return { ok: true, sizes, tampers: [...tampers], denials: [...denials.values()], wallMs: run.wallMs };
   for (const m of run.messages) {
     if (m.type === 'load-error') return { ok: false, reason: `it failed to load: ${m.error}`, sizes, wallMs: run.wallMs };
     if (m.type === 'refused') return { ok: false, reason: `the sandbox refused to run it: ${m.reason}`, sizes, wallMs: run.wallMs };
@@ -144,7 +150,7 @@ export async function measureArm(
       wallMs: run.wallMs,
     };
   }
-  return { ok: true, sizes, tampers: [...tampers], wallMs: run.wallMs };
+  return { ok: true, sizes, tampers: [...tampers], denials: [...denials.values()], wallMs: run.wallMs };
 }
 
 export interface RoundsResult {
@@ -155,6 +161,8 @@ export interface RoundsResult {
   /** Arms that failed, with the reason (they are dropped from later rounds). */
   failures: Map<string, string>;
   tampers: Map<string, string[]>;
+  /** Accesses the sandbox denied each arm while it was measured. */
+  denials: Map<string, Denial[]>;
   wallMs: number;
   /** Wall time of each arm's processes, summed over rounds, in ms. */
   armWallMs: Map<string, number>;
@@ -177,6 +185,7 @@ export async function runRounds(
   const firstSizes = new Map<string, Map<number, ArmSize>>();
   const failures = new Map<string, string>();
   const tampers = new Map<string, string[]>();
+  const denials = new Map<string, Denial[]>();
   const armWallMs = new Map<string, number>();
   let wallMs = 0;
   for (let r = 0; r < rounds; r++) {
@@ -192,6 +201,7 @@ export async function runRounds(
         continue;
       }
       if (res.tampers.length) tampers.set(arm.key, res.tampers);
+      if (res.denials.length) denials.set(arm.key, [...(denials.get(arm.key) ?? []), ...res.denials]);
       const row = new Map<number, number>();
       for (const [size, m] of res.sizes) row.set(size, m.medianNs);
       const rows = perArm.get(arm.key);
@@ -199,7 +209,7 @@ export async function runRounds(
       if (!firstSizes.has(arm.key)) firstSizes.set(arm.key, res.sizes);
     }
   }
-  return { perArm, firstSizes, failures, tampers, wallMs, armWallMs };
+  return { perArm, firstSizes, failures, tampers, denials, wallMs, armWallMs };
 }
 
 /** Pairs the original's and a candidate's per-round medians at one size (rounds where both ran). */

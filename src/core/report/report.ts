@@ -5,6 +5,11 @@
  */
 import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
 import type { TestRunnerKind } from '../project-tests/types';
+import type { Denial } from '../sandbox/protocol';
+import type { CodeCoverage } from '../verify/stage';
+
+export type { Denial, DenialKind } from '../sandbox/protocol';
+export type { CodeCoverage } from '../verify/stage';
 
 export interface CandidateReport {
   /** Stable within a report: 'c1', 'c2', ... in the order candidates were received. */
@@ -38,6 +43,24 @@ export interface CandidateReport {
   workload: WorkloadMeasurement | null;
   /** The project's tests run against a scratch copy with this candidate applied (the final gate); null when they did not run. */
   tests: CandidateTests | null;
+  /**
+   * How thoroughly it was verified: how many inputs it was compared on, and which branches of
+   * its code and of the original's no input ever executed. Null until it was verified.
+   */
+  coverage: CandidateCoverage | null;
+  /** For `unsafe`: accesses the sandbox denied it (it tried to write, read, spawn, connect, ...), recorded even when it caught the error. */
+  denied: Denial[];
+  /** For `unsafe`: built-ins and globals it replaced or redefined (`performance.now was replaced`, ...). */
+  tampered: string[];
+}
+
+export interface CandidateCoverage {
+  /** Inputs it was compared with the original on (the verification set, its own literals' inputs, inputs aimed at its branches). */
+  inputs: number;
+  /** Branch coverage of the candidate's code (target and helpers); null when not measured. */
+  candidate: CodeCoverage | null;
+  /** Branch coverage of the original's code by the same inputs; null when not measured. */
+  original: CodeCoverage | null;
 }
 
 export interface WorkloadMeasurement {
@@ -102,6 +125,12 @@ export interface VerificationSummary {
   originalThrew: number;
   /** Inputs dropped because the original itself timed out on them. */
   droppedForTimeout: number;
+  /** Inputs on which the original came close to the per-call limit: left out of the verdict. */
+  droppedNearLimit: number;
+  /** Generated inputs not run because they were larger than the original handles within its budget. */
+  skippedForCost: number;
+  /** Inputs generated to reach branches of the original that no other input reached. */
+  guided: number;
   /** Where the inputs came from. */
   sources: string[];
 }
@@ -182,5 +211,8 @@ export function pendingCandidate(id: string, origin: string, source: string): Ca
     wallMs: 0,
     workload: null,
     tests: null,
+    coverage: null,
+    denied: [],
+    tampered: [],
   };
 }
