@@ -30,6 +30,7 @@ import { silentLogger, type Logger } from '../logger';
 import { MINIMAL_PATH } from '../sandbox/nodeinfo';
 import { runConfined, type ConfinedRun } from './confine';
 import { installedPackageDir } from './detect';
+import { workspaceRootProbes } from './discover';
 import { ancestorNodeModules, type Scratch } from './scratch';
 import type { TestCaseResult, TestProject, TestRunResult } from './types';
 
@@ -235,20 +236,6 @@ function mochaConfigFor(project: TestProject, configIn: string | null, files: st
   return f;
 }
 
-/** The files vite checks in each ancestor of `root` to find a workspace root. */
-function workspaceRootProbes(root: string): string[] {
-  const names = ['.git', 'lerna.json', 'pnpm-workspace.yaml', '.yarnrc.yml', 'rush.json', 'bun.lockb', 'bun.lock', 'package.json'];
-  const out: string[] = [];
-  let dir = path.dirname(fs.realpathSync(root));
-  for (;;) {
-    for (const n of names) out.push(path.join(dir, n));
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return out;
-}
-
 /** The runner's entry script as installed for the project; throws a one-line message when it is not installed. */
 function runnerBin(project: TestProject, pkg: string, rel: string): string {
   const dir = installedPackageDir(project.root, pkg);
@@ -309,7 +296,7 @@ export function firstLines(msg: string, max = 4): string {
   return lines.join('\n') || 'failed';
 }
 
-function stripAnsi(s: string): string {
+export function stripAnsi(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 }
