@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import {
   createScratch,
   detectFromRoot,
@@ -25,6 +26,7 @@ import {
   type TestRunResult,
 } from '../../src/core/project-tests/index';
 import { networkNamespacePrefix } from '../../src/core/sandbox/nodeinfo';
+import { INSTALL_SEEDED_RANDOM } from '../../src/core/project-tests/seed-random';
 
 const FIX = path.resolve(__dirname, '../fixtures/projects');
 const fx = (...p: string[]): string => path.join(FIX, ...p);
@@ -381,6 +383,37 @@ void test('run mocha-esm: passes; a broken override fails the named test', { tim
   assert.deepEqual(names(bad, 'failed'), ['test/words.spec.js: topWords > breaks ties by first appearance']);
   assert.match(bad.results.find((r) => r.status === 'failed')?.message ?? '', /deep-equal|deepStrictEqual|Expected values/);
   assert.equal(treeHash(p.root), before);
+});
+
+void test('run: every runner sees the same seeded Math.random stream in every run', { timeout: 180_000 }, async () => {
+  const expected = vm.runInNewContext(`${INSTALL_SEEDED_RANDOM}; [Math.random(), Math.random()].join(' ')`) as string;
+  const body = (pre: string, fn: string): string => `${pre}${fn}('r ' + Math.random() + ' ' + Math.random(), () => {});\n`;
+  const cases: { fixture: string; file: string[]; text: string }[] = [
+    { fixture: 'jest-cjs', file: ['test', 'random.test.js'], text: body('', 'test') },
+    { fixture: 'vitest-ts', file: ['test', 'random.test.ts'], text: body("import { test } from 'vitest';\n", 'test') },
+    { fixture: 'mocha-esm', file: ['test', 'random.spec.js'], text: body('', 'it') },
+    { fixture: 'node-test-esm', file: ['test', 'random.test.js'], text: body("import { test } from 'node:test';\n", 'test') },
+  ];
+  for (const c of cases) {
+    const file = fx(c.fixture, ...c.file);
+    const p = detect(file);
+    const s = scratchFor(p);
+    s.setFile(file, c.text);
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await runProjectTests(p, s, [file], RUN);
+      assert.equal(r.end, 'completed', `${c.fixture}: ${r.error ?? r.outputTail}`);
+      const name = r.results.find((x) => x.name.startsWith('r '))?.name;
+      assert.ok(name, `${c.fixture}: ${JSON.stringify(r.results)}`);
+      seen.push(name);
+    }
+    assert.equal(seen[0], seen[1], c.fixture);
+    // Jest makes a fresh context per test file, node:test draws nothing itself: the file sees the
+    // stream from the seed. Vitest and
+    // mocha draw a few numbers themselves first (the same ones every run).
+    if (c.fixture === 'jest-cjs' || c.fixture === 'node-test-esm') assert.equal(seen[0], `r ${expected}`, c.fixture);
+    s.remove();
+  }
 });
 
 void test('run: a runner that is not installed, and a test file that fails to load, are data', { timeout: 60_000 }, async () => {
