@@ -409,8 +409,7 @@ void test('run: every runner sees the same seeded Math.random stream in every ru
     }
     assert.equal(seen[0], seen[1], c.fixture);
     // Jest makes a fresh context per test file, node:test draws nothing itself: the file sees the
-    // stream from the seed. Vitest and
-    // mocha draw a few numbers themselves first (the same ones every run).
+    // stream from the seed. Vitest and mocha draw a few numbers themselves first (the same ones every run).
     if (c.fixture === 'jest-cjs' || c.fixture === 'node-test-esm') assert.equal(seen[0], `r ${expected}`, c.fixture);
     s.remove();
   }
