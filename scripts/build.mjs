@@ -12,6 +12,9 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   legalComments: 'none',
+  // jsonc-parser's "main" is a UMD build whose factory require()s its parts at run time, which a
+  // bundle cannot follow: bundle its ES module build instead.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 const builds = [
   // typescript and esbuild stay external: they are large and resolved from node_modules at run time.

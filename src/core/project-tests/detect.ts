@@ -40,12 +40,23 @@ export function findPackageRoot(start: string): string | null {
   }
 }
 
-/** Detects the runner of the package that owns `targetFile` (nearest package.json). Null when none is recognized. */
+/**
+ * Detects the runner of the nearest package at or above `targetFile` that has one: in a monorepo,
+ * a package without a test runner of its own is tested from an enclosing one (the workspace
+ * root). Null when no package up to the filesystem root has a recognized runner.
+ */
 export function detectTestProject(targetFile: string): TestProject | null {
   const abs = path.resolve(targetFile);
-  const start = fs.existsSync(abs) && fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
-  const root = findPackageRoot(start);
-  return root ? detectFromRoot(root) : null;
+  let dir: string | null = fs.existsSync(abs) && fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
+  while (dir !== null) {
+    const root = findPackageRoot(dir);
+    if (!root) return null;
+    const found = detectFromRoot(root);
+    if (found) return found;
+    const parent = path.dirname(root);
+    dir = parent === root ? null : parent;
+  }
+  return null;
 }
 
 /** Detects the runner of the package at `root` (a directory with a package.json). Null when none is recognized. */

@@ -7,7 +7,8 @@
  * - jest: `jest --runInBand --ci --json --outputFile` with `--cacheDirectory` in the scratch,
  *   `--no-watchman`; no workers, no child processes (jest-haste-map falls back to its node
  *   crawler when it cannot spawn `find`).
- * - vitest: `vitest run --pool=forks --poolOptions.forks.singleFork --reporter=json --outputFile`.
+ * - vitest: `vitest run --pool=forks --poolOptions.forks.singleFork --reporter=json --outputFile --no-cache`
+ *   (no results cache: the file order, and so the seeded Math.random stream, is the same every run).
  *   EXCEPTION: child processes are allowed, because vite transforms TS and bundles the config
  *   through esbuild's native service (a child process), and vitest never runs test files in its
  *   main process (the single fork inherits node's permission flags through execArgv); and native
@@ -20,6 +21,9 @@
  *   `node --test`, so no child processes), with `--test-reporter` = a small reporter that writes
  *   JSON lines to `--test-reporter-destination` (Node 20 and 22 both support both flags).
  *
+ * Every run preloads seed-random.ts (NODE_OPTIONS=--require): Math.random is a fixed-seed PRNG,
+ * the same stream for the original and each candidate.
+ *
  * The process may read the project root, the scratch dir, node_modules above the project (monorepos)
  * and write only the scratch dir; HOME and TMPDIR point into the scratch.
  */
@@ -30,7 +34,9 @@ import { silentLogger, type Logger } from '../logger';
 import { MINIMAL_PATH } from '../sandbox/nodeinfo';
 import { runConfined, type ConfinedRun } from './confine';
 import { installedPackageDir } from './detect';
+import { workspaceRootProbes } from './discover';
 import { ancestorNodeModules, type Scratch } from './scratch';
+import { preloadNodeOptions, SEED_RANDOM_PRELOAD } from './seed-random';
 import type { TestCaseResult, TestProject, TestRunResult } from './types';
 
 export interface RunProjectTestsOptions {
@@ -82,6 +88,9 @@ export async function runProjectTests(project: TestProject, scratch: Scratch, fi
   if (typeof plan === 'string') return { end: 'crashed', results: [], error: plan, wallMs: 0, outputTail: '' };
   if (scratchFiles.length === 0) return { end: 'completed', results: [], error: null, wallMs: 0, outputTail: '' };
 
+  // The same seeded Math.random stream in every run (see seed-random.ts).
+  const preload = path.join(work, 'seed-random.cjs');
+  fs.writeFileSync(preload, SEED_RANDOM_PRELOAD);
   const readPaths = [fs.realpathSync(project.root), fs.realpathSync(scratch.root), ...ancestorNodeModules(fs.realpathSync(project.root)), ...(plan.extraReads ?? [])];
   const env: Record<string, string> = {
     PATH: MINIMAL_PATH,
@@ -96,6 +105,7 @@ export async function runProjectTests(project: TestProject, scratch: Scratch, fi
     FORCE_COLOR: '0',
     ...(opts.env ?? {}),
   };
+  env.NODE_OPTIONS = preloadNodeOptions(preload, opts.env?.NODE_OPTIONS);
   const run = await runConfined({
     nodePath: opts.nodePath,
     args: plan.args,
@@ -176,7 +186,7 @@ function makePlan(project: TestProject, scratch: Scratch, files: string[], work:
     case 'vitest': {
       const bin = runnerBin(project, 'vitest', 'vitest.mjs');
       const resultsFile = path.join(work, 'vitest.json');
-      const args = [bin, 'run', `--root=${scratch.root}`, '--reporter=json', `--outputFile=${resultsFile}`, '--pool=forks', '--poolOptions.forks.singleFork', '--no-file-parallelism', '--watch=false', '--color=false'];
+      const args = [bin, 'run', `--root=${scratch.root}`, '--reporter=json', `--outputFile=${resultsFile}`, '--pool=forks', '--poolOptions.forks.singleFork', '--no-file-parallelism', '--watch=false', '--color=false', '--no-cache'];
       if (configIn) args.push(`--config=${configIn}`);
       args.push(...files);
       // vite's searchForWorkspaceRoot probes these files in every ancestor of the root; under
@@ -233,20 +243,6 @@ function mochaConfigFor(project: TestProject, configIn: string | null, files: st
   const f = path.join(work, 'mocharc.json');
   fs.writeFileSync(f, JSON.stringify({ ...base, spec: files }));
   return f;
-}
-
-/** The files vite checks in each ancestor of `root` to find a workspace root. */
-function workspaceRootProbes(root: string): string[] {
-  const names = ['.git', 'lerna.json', 'pnpm-workspace.yaml', '.yarnrc.yml', 'rush.json', 'bun.lockb', 'bun.lock', 'package.json'];
-  const out: string[] = [];
-  let dir = path.dirname(fs.realpathSync(root));
-  for (;;) {
-    for (const n of names) out.push(path.join(dir, n));
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return out;
 }
 
 /** The runner's entry script as installed for the project; throws a one-line message when it is not installed. */
@@ -309,7 +305,7 @@ export function firstLines(msg: string, max = 4): string {
   return lines.join('\n') || 'failed';
 }
 
-function stripAnsi(s: string): string {
+export function stripAnsi(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 }

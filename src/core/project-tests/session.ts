@@ -80,7 +80,19 @@ export async function startProjectTests(ctx: ProjectTestsContext): Promise<Proje
     notes.push('No test runner (Jest, Vitest, Mocha or node:test) was found for this file: verification rests on generated inputs.');
     return null;
   }
-  const files = findTestFiles(project, target.file, options.glob ? { glob: options.glob } : {});
+  ctx.progress(options.glob ? `Finding the test files '${options.glob}' names` : `Asking ${runnerName(project)} for its test files`);
+  const selection = await findTestFiles(project, target.file, {
+    ...(options.glob ? { glob: options.glob } : {}),
+    nodePath: ctx.nodePath,
+    signal: ctx.signal,
+    logger,
+  });
+  throwIfAborted(ctx.signal);
+  const { files, discovery } = selection;
+  if (discovery.fallback) {
+    logger.debug(`tests: ${runnerName(project)} was not asked for its test files (${discovery.fallback.reason}: ${discovery.fallback.detail}); read its config instead`);
+  }
+  if (selection.graphTruncated) notes.push(`The import graph of the project is larger than Hotpath follows: some test files that import ${target.name} may not have been found.`);
   const rel = (f: string) => relative(project.root, f).split('\\').join('/');
   if (files.length === 0) {
     if (options.glob) throw new InputError(`--tests '${options.glob}' matches no test file under ${project.root}.`);
@@ -156,6 +168,7 @@ export async function startProjectTests(ctx: ProjectTestsContext): Promise<Proje
     configFile: project.configFile,
     detectedFrom: project.detectedFrom,
     selection: options.glob ? `--tests ${options.glob}` : `test files importing ${rel(target.file)}`,
+    discovery,
     files: used.map((f) => ({ file: rel(f), calls: callsOf(f) })),
     unusedFiles: unused,
     totalCalls: capture.totalCalls,

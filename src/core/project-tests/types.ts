@@ -69,3 +69,28 @@ export interface CapturedCall {
    */
   thisState?: Record<string, unknown>;
 }
+
+/** Why the runner's own list of test files was not used (then Hotpath read its config instead). */
+export interface TestDiscoveryFallback {
+  /**
+   * 'not-installed': the runner's package is not in node_modules; 'unsupported-version': this
+   * version cannot list its files (e.g. vitest before 2.1); 'no-list-command': the runner has
+   * none (node:test); 'timeout' | 'memory' | 'aborted' | 'spawn-error': the ask was killed or
+   * never started; 'exit-code': the runner failed (a config error, ...); 'bad-output': it
+   * answered, but not with a list of files.
+   */
+  reason: 'not-installed' | 'unsupported-version' | 'no-list-command' | 'timeout' | 'memory' | 'aborted' | 'spawn-error' | 'exit-code' | 'bad-output';
+  /** One line for logs (the runner's error, the version). */
+  detail: string;
+}
+
+/** How the runner's test files were found. */
+export interface TestDiscovery {
+  /** 'runner': the runner listed them; 'config': Hotpath read the runner's config; 'glob': the user's --tests glob. */
+  source: 'runner' | 'config' | 'glob';
+  /** The command asked (e.g. 'jest --listTests --json'), null when none was started. */
+  command: string | null;
+  /** Set when the runner was not (successfully) asked. */
+  fallback: TestDiscoveryFallback | null;
+  wallMs: number;
+}

@@ -4,7 +4,7 @@
  * candidate are verdicts, never exceptions.
  */
 import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
-import type { TestRunnerKind } from '../project-tests/types';
+import type { TestDiscovery, TestRunnerKind } from '../project-tests/types';
 import type { Denial } from '../sandbox/protocol';
 import type { CodeCoverage } from '../verify/stage';
 
@@ -99,6 +99,8 @@ export interface TestsSummary {
   detectedFrom: string;
   /** How the files were chosen: 'imports' (files importing the target's module, confirmed by calls) or the --tests glob. */
   selection: string;
+  /** How the runner's test files were found: listed by the runner, or read from its config (and why). */
+  discovery: TestDiscovery;
   /** Test files used, relative to the root, with how many times each called the target. */
   files: { file: string; calls: number }[];
   /** Files that import the module but never called the target (not used). */
