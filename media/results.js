@@ -5,11 +5,11 @@
 (function () {
   /** @typedef {import('../src/vscode/protocol').JobView} JobView */
   /** @typedef {import('../src/vscode/protocol').HostToWebview} HostToWebview */
-  /** @typedef {import('../src/core/report').CandidateReport} CandidateReport */
+  /** @typedef {import('../src/core/report/report').CandidateReport} CandidateReport */
   /** @typedef {import('../src/core/types').SpeedupInterval} SpeedupInterval */
   /** @typedef {import('../src/core/types').SizeMeasurement} SizeMeasurement */
-  /** @typedef {import('../src/core/report').TestsSummary} TestsSummary */
-  /** @typedef {import('../src/core/report').CandidateTests} CandidateTests */
+  /** @typedef {import('../src/core/report/report').TestsSummary} TestsSummary */
+  /** @typedef {import('../src/core/report/report').CandidateTests} CandidateTests */
 
   const vscode = acquireVsCodeApi();
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -201,6 +201,10 @@
       sp ? h('span', { class: 'speedup' }, [h('strong', {}, [sp.head]), ' ', h('span', { class: 'muted' }, [`(${sp.ci}${c.headlineSize !== null ? `, n=${c.headlineSize}` : ''})`])]) : null,
     ]);
     const body = h('div', { class: 'row-body' }, [h('p', { class: 'reason', title: c.reason }, [c.reason])]);
+    if (c.coverage && !pending) {
+      const warn = c.verdict === 'faster' && c.coverage.candidateUnexercised > 0;
+      body.append(h('p', { class: warn ? 'coverage warn' : 'coverage muted' }, [(warn ? 'Faster, but not all of its code was exercised. ' : '') + c.coverage.summary]));
+    }
     if (c.counterexample) {
       const ce = c.counterexample;
       body.append(

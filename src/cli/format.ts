@@ -76,6 +76,10 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
     const speed = cand.speedup ? `  ${fmtInterval(cand.speedup)}` : '';
     out.push(`${c('1', cand.id)}  ${c(colour, ICON[cand.verdict])}${speed}  ${c('2', cand.origin)}`);
     out.push(wrap(cand.reason, '      '));
+    if (cand.coverage) {
+      const warn = cand.verdict === 'faster' && cand.coverage.candidateUnexercised > 0;
+      out.push(c(warn ? '33' : '2', wrap((warn ? 'Faster, but not all of its code was exercised. ' : '') + cand.coverage.summary, '      ')));
+    }
     if (cand.sizes.length > 1) {
       for (const r of cand.sizes) {
         out.push(`      n=${r.size}: original ${fmtNs(r.originalNs)}, candidate ${fmtNs(r.candidateNs)}, ${fmtInterval(r.speedup)}`);

@@ -23,7 +23,7 @@ import { receiverOf } from './target/methods';
 import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './benchmark/stats';
 import { crossCallState } from './verify/statecheck';
 import { denialKey } from './verify/verify';
-import { describeDenials } from './report/format';
+import { describeCoverage, describeDenials } from './report/format';
 import { prepareBaseline, shrinkCounterexample, verifyCandidate, type Baseline, type InputSource, type VerifyStageContext } from './verify/stage';
 import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type RoundsResult, type SizePool } from './benchmark/measure';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
@@ -345,7 +345,14 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         stage('verifying', `Verifying ${w.report.id} (${k + 1} of ${runnable.length}) on ${prep.base.inputs.length} inputs`, k + 1, runnable.length);
         const v = await verifyCandidate(vstage, prep.base, { id: w.report.id, text: w.text!, bundle: w.bundle! });
         w.spentMs += v.wallMs;
-        const coverage = { inputs: v.inputs, candidate: v.coverage.candidate, original: v.coverage.original };
+        const { candidate, original } = v.coverage;
+        const coverage = {
+          inputs: v.inputs,
+          candidate,
+          original,
+          candidateUnexercised: candidate?.uncovered.length ?? 0,
+          summary: describeCoverage(v.inputs, candidate, original),
+        };
         const cmp = v.comparison;
         if (cmp.kind === 'equivalent') {
           w.verified = true;
@@ -565,6 +572,7 @@ async function choosePools(
   const fit: SizePool[] = [];
   let first: SizePool | null = null;
   let firstMeasured = false;
+  let lastFitNs: number | undefined;
   for (let i = 0; i < ladder.length; ) {
     const chunk = ladder.slice(i, i + (i === 0 ? 4 : 3));
     i += chunk.length;
@@ -588,9 +596,14 @@ async function choosePools(
       // Larger inputs only help while the call itself grows with them: once preparing a call
       // (cloning its input) costs far more than the call, a larger size measures the clone, and
       // can exhaust the benchmark's time and memory (a constant-time function on huge arrays).
-      const dominated = m !== undefined && m.prepNs > Math.max(DEFAULTS.maxPrepNs, DEFAULTS.prepDominance * m.medianNs);
-      if (m !== undefined && m.medianNs <= DEFAULTS.maxCallNs && !(dominated && fit.length > 0)) fit.push(p);
-      else allFit = false;
+      // A call that still grows with the size (a linear scan over a large instance) keeps growing
+      // even when its preparation costs more: only a call that stopped growing is "dominated".
+      const stoppedGrowing = lastFitNs !== undefined && m !== undefined && m.medianNs < 1.5 * lastFitNs;
+      const dominated = m !== undefined && stoppedGrowing && m.prepNs > Math.max(DEFAULTS.maxPrepNs, DEFAULTS.prepDominance * m.medianNs);
+      if (m !== undefined && m.medianNs <= DEFAULTS.maxCallNs && !(dominated && fit.length > 0)) {
+        fit.push(p);
+        lastFitNs = m.medianNs;
+      } else allFit = false;
       if (dominated) allFit = false;
       if (!allFit) break;
     }

@@ -200,3 +200,14 @@ export interface Counterexample {
   /** For strings (and error messages): the first differing character (UTF-16 index), else null. */
   offset?: number | null;
 }
+
+/** What a coverage probe counts (build/instrument.ts): a function's entry or one way control can go. */
+export type ProbeKind = 'function' | 'then' | 'else' | 'true' | 'false' | 'right' | 'case' | 'default' | 'loop' | 'catch';
+
+export interface CodeCoverage {
+  /** Places where control can go one way or another (see build/instrument.ts). */
+  probes: number;
+  covered: number;
+  /** Places never executed, in source order (lines of that version's file). */
+  uncovered: { line: number; kind: ProbeKind; source: string }[];
+}

@@ -11,6 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { randomBytes } from 'node:crypto';
+import { encodeValue } from '../../src/core/sandbox/encode';
+import { generateVerifyInputs } from '../../src/core/inputs/inputs';
 import {
   runSandboxed,
   prepareJobDir,
@@ -140,6 +142,22 @@ void describe('sandbox', { timeout: 180_000 }, () => {
       { kind: 'returned', value: { t: 'number', v: 3 }, args: [{ t: 'number', v: 1 }, { t: 'number', v: 2 }] },
       { kind: 'returned', value: { t: 'number', v: 7 }, args: [{ t: 'number', v: 3 }, { t: 'number', v: 4 }] },
     ]);
+  });
+
+  void it('values cross the process boundary exactly: the generator\'s whole string output, lone surrogates, -0, NaN, holes, undefined props, BigInt', async () => {
+    const generated = generateVerifyInputs([{ name: 's', typeText: 'string', type: { kind: 'string' }, optional: false, rest: false }], { seed: 11 });
+    const holes = [1, , 3]; // eslint-disable-line no-sparse-arrays
+    const special: unknown[][] = [['\uD83C'], ['\uDFFD\uDFFD'], ['\uD83D\uDC68\u200D\uD83D'], ['本a\uDC69'], [-0], [NaN], [holes], [{ a: undefined, b: 1 }], [10n ** 30n], ['\u0000\uFFFF\uFEFF']];
+    // Long strings of emoji, so that multibyte characters straddle the pipe's chunk boundaries.
+    const long = [['🏽'.repeat(40_000) + '\uD83C'], ['本👨‍👩‍👧'.repeat(30_000)]];
+    const inputs = [...generated, ...special, ...long];
+    const run = await verify({ src: target('function id(x) { return x; }'), inputs });
+    const got = results(run);
+    assert.equal(got.length, inputs.length, `end=${run.end} stderr=${run.stderr.slice(0, 300)}`);
+    for (const [i, r] of got.entries()) {
+      assert.equal(r.outcome.kind, 'returned');
+      if (r.outcome.kind === 'returned') assert.deepEqual(r.outcome.value, encodeValue(inputs[i]![0]), `input ${i}`);
+    }
   });
 
   void it('blocks fs writes outside the job dir', async () => {

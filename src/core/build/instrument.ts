@@ -18,11 +18,12 @@
  * of the original code. Benchmarks never use instrumented bundles.
  */
 import ts from 'typescript';
+import type { ProbeKind } from '../types';
 import { COVERAGE_GLOBAL } from '../sandbox/protocol';
 import { parseSource } from '../target/extract';
 import { findTargetFunction, reachableFunctions } from '../target/reach';
 
-export type ProbeKind = 'function' | 'then' | 'else' | 'true' | 'false' | 'right' | 'case' | 'default' | 'loop' | 'catch';
+export type { ProbeKind } from '../types';
 
 export interface Probe {
   id: number;

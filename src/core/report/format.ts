@@ -4,6 +4,7 @@
  * panel all use these, so a number reads the same everywhere.
  */
 import type { Denial } from '../sandbox/protocol';
+import type { CodeCoverage } from '../types';
 
 /** A duration in ms for a sentence: "12 ms", "1.4 s", "0.3 ms". */
 export function formatMs(ms: number): string {
@@ -45,4 +46,26 @@ export function describeDenials(ds: readonly Denial[]): string {
   const shown = ds.slice(0, 3).map(describeDenial);
   const more = ds.length > 3 ? ` and ${ds.length - 3} more` : '';
   return `It ${shown.join(', ')}${more}; the sandbox denied ${ds.length === 1 ? 'it' : 'them'}, so nothing happened, but code that does this cannot be accepted.`;
+}
+
+const MAX_PLACES = 3;
+
+function places(c: CodeCoverage): string {
+  const shown = c.uncovered.slice(0, MAX_PLACES).map((u) => `line ${u.line} (${u.kind}${u.source ? `: ${u.source.length > 40 ? u.source.slice(0, 40) + '…' : u.source}` : ''})`);
+  const more = c.uncovered.length - shown.length;
+  return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+
+/**
+ * How thoroughly a candidate was verified, as one sentence: "Compared on 412 inputs; every
+ * branch of both versions ran." or which places of the candidate and the original never ran.
+ */
+export function describeCoverage(inputs: number, candidate: CodeCoverage | null, original: CodeCoverage | null): string {
+  const head = `Compared on ${inputs} input${inputs === 1 ? '' : 's'}`;
+  if (!candidate && !original) return `${head}; branch coverage was not measured.`;
+  const parts: string[] = [];
+  if (candidate && candidate.uncovered.length > 0) parts.push(`${candidate.uncovered.length} of ${candidate.probes} branches of the candidate never ran: ${places(candidate)}`);
+  if (original && original.uncovered.length > 0) parts.push(`${original.uncovered.length} of ${original.probes} branches of the original never ran: ${places(original)}`);
+  if (parts.length === 0) return `${head}; every branch of ${candidate && original ? 'both versions' : candidate ? 'the candidate' : 'the original'} ran.`;
+  return `${head}; ${parts.join('; ')}.`;
 }

@@ -6,10 +6,10 @@
 import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
 import type { TestDiscovery, TestRunnerKind } from '../project-tests/types';
 import type { Denial } from '../sandbox/protocol';
-import type { CodeCoverage } from '../verify/stage';
+import type { CodeCoverage } from '../types';
 
 export type { Denial, DenialKind } from '../sandbox/protocol';
-export type { CodeCoverage } from '../verify/stage';
+export type { CodeCoverage } from '../types';
 
 export interface CandidateReport {
   /** Stable within a report: 'c1', 'c2', ... in the order candidates were received. */
@@ -61,6 +61,10 @@ export interface CandidateCoverage {
   candidate: CodeCoverage | null;
   /** Branch coverage of the original's code by the same inputs; null when not measured. */
   original: CodeCoverage | null;
+  /** Places of the candidate's code no input executed (0 when all ran or coverage was not measured). */
+  candidateUnexercised: number;
+  /** One sentence for the CLI table and the panel (report/format.ts describeCoverage). */
+  summary: string;
 }
 
 export interface WorkloadMeasurement {

@@ -258,9 +258,16 @@ function rehydrate(args: unknown[]): unknown[] {
     const a = fnFromMarker(args[i]);
     args[i] = a;
     if (AIsArray(a)) {
-      for (let j = 0; j < a.length; j++) a[j] = fnFromMarker(a[j]);
+      // Holes stay holes: a sparse array must reach the function as it was generated.
+      for (let j = 0; j < a.length; j++) if (j in a) a[j] = fnFromMarker(a[j]);
     } else if (isPlainObject(a)) {
-      for (const k of OKeys(a)) a[k] = fnFromMarker(a[k]);
+      // By descriptor: an own '__proto__' key is data, and assigning to it would set the prototype.
+      for (const k of OKeys(a)) {
+        const d = OGetDesc(a, k);
+        if (!d || !('value' in d)) continue;
+        const r = fnFromMarker(d.value);
+        if (r !== d.value) ODefineProp(a, k, { value: r, writable: true, enumerable: true, configurable: true });
+      }
     }
   }
   return args;
@@ -814,6 +821,8 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
   sink = new Array<SinkItem>(batchSize);
   const controller = new AbortControllerC();
   const samplingStart = perfNow();
+  /** The samples before the last batch-size restart: used when sampling ended before any new one. */
+  let restarted: number[] = [];
   // `timeMs` bounds the wall time of sampling, clone preparation included: for cheap targets,
   // fresh clones cost more than the calls, and the number of processes per verdict (rounds ×
   // arms) makes every millisecond here count. Samples stay plentiful (each batch ≥ minSampleNs).
@@ -844,9 +853,11 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     // time has passed, a batch under half of minSampleNs doubles the batch size and restarts the
     // samples (calls made still count in totalCalls and the checksum order is unaffected).
     const lastNs = samplesNs[samplesNs.length - 1];
-    if (lastNs !== undefined && lastNs * batchSize < j.minSampleNs / 2 && batchSize < maxBatch && perfNow() - samplingStart < j.timeMs / 2) {
+    // Never when the doubled batch would not fit the calls left: the restart would leave no samples.
+    if (lastNs !== undefined && lastNs * batchSize < j.minSampleNs / 2 && batchSize < maxBatch && perfNow() - samplingStart < j.timeMs / 2 && totalCalls + 2 * batchSize <= maxCalls) {
       batchSize = Math.min(maxBatch, batchSize * 2);
       sink = new Array<SinkItem>(batchSize);
+      restarted = samplesNs.slice();
       samplesNs.length = 0;
     }
     if (totalCalls + batchSize > maxCalls) controller.abort();
@@ -873,6 +884,7 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     send({ type: 'bench-error', size, error: 'tinybench: ' + describeError(result.error) });
     return;
   }
+  if (samplesNs.length === 0) for (const x of restarted) samplesNs.push(x);
   if (samplesNs.length === 0) {
     send({ type: 'bench-error', size, error: 'no samples were taken' });
     return;

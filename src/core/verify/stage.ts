@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { createHash } from 'node:crypto';
 import { InputError, SandboxError, throwIfAborted } from '../errors';
+import type { CodeCoverage } from '../types';
 import type { Logger } from '../logger';
 import type { BundleResult } from '../build/bundle';
 import { instrumentForCoverage, type Probe } from '../build/instrument';
@@ -87,13 +88,6 @@ export interface InputSource {
 }
 
 /** Branch coverage of one version of the code by the inputs it ran. */
-export interface CodeCoverage {
-  /** Places where control can go one way or another (see build/instrument.ts). */
-  probes: number;
-  covered: number;
-  /** Places never executed, in source order (lines of that version's file). */
-  uncovered: { line: number; kind: Probe['kind']; source: string }[];
-}
 
 export interface VerificationCounts {
   /** Inputs in the final verification set. */
