@@ -20,7 +20,7 @@ import { bundleVariant } from './build/bundle';
 import { unifiedDiff } from './report/diff';
 import { generateTargetBenchInputs, targetSizeLadder, describeTargetSizeMeaning } from './inputs/inputs';
 import { receiverOf } from './target/methods';
-import { speedupFromRounds, decide, fitGrowth, describeGrowth, median } from './benchmark/stats';
+import { speedupFromRounds, decide, fitGrowth, describeGrowth, median, isUninformative } from './benchmark/stats';
 import { crossCallState } from './verify/statecheck';
 import { denialKey } from './verify/verify';
 import { describeCoverage, describeDenials } from './report/format';
@@ -723,7 +723,11 @@ async function benchmarkSurvivors(
 
   // Confirmation: only the most promising, on fresh rounds; the verdict rests on those alone.
   promising.sort((a, b) => b.est - a.est);
-  const toConfirm = promising.filter((p) => p.est >= 1 + (minSpeedup - 1) / 2).slice(0, DEFAULTS.maxConfirm);
+  // A screening interval too wide to say anything (the rounds disagree) is a failed measurement,
+  // not a slow candidate: it is measured again on the confirmation's more rounds when a slot is left.
+  const wanted = promising.filter((p) => p.est >= 1 + (minSpeedup - 1) / 2);
+  const unclear = promising.filter((p) => !wanted.includes(p) && p.w.report.speedup !== null && isUninformative(p.w.report.speedup));
+  const toConfirm = [...wanted, ...unclear].slice(0, DEFAULTS.maxConfirm);
   for (const p of promising) {
     if (toConfirm.includes(p)) continue;
     const s = p.w.report.speedup!;
@@ -735,7 +739,9 @@ async function benchmarkSurvivors(
         `Not confirmed: screening measured ${fmtRatio(s.estimate)} (95% CI ${fmtRatio(s.low)}–${fmtRatio(s.high)}), but only the ${DEFAULTS.maxConfirm} most promising candidates are confirmed and ${toConfirm.length} measured faster in screening.`,
       );
     } else {
-      finish(p.w, 'not-faster', `${decide(s, minSpeedup).reason.replace(/\.$/, '')} in screening.`);
+      const d = decide(s, minSpeedup);
+      if (d.unmeasured) update(p.w, { speedup: null });
+      finish(p.w, 'not-faster', `${d.reason.replace(/\.$/, '')} in screening.`);
     }
   }
   // The number of confirmation rounds is fixed before they start (never "until significant"):
@@ -796,6 +802,7 @@ async function benchmarkSurvivors(
         ? {
             verdict: 'not-faster' as const,
             reason: `Measured ${fmtRatio(interval.estimate)} (95% CI ${fmtRatio(interval.low)}–${fmtRatio(interval.high)}), but not claimed: identical code differed by ${fmtRatio(noise.aa.estimate)} on this machine during the run, and the lower bound does not clear ${fmtRatio(minSpeedup)} by that margin`,
+            unmeasured: false,
           }
         : d0;
     const growthText = w.report.growth
@@ -829,7 +836,8 @@ async function benchmarkSurvivors(
         }
       }
     }
-    update(w, { speedup: interval, sizes: rows, headlineSize: headline.size, workload });
+    // An interval that says nothing is not shown as a result (the rows keep the raw numbers).
+    update(w, { speedup: d.unmeasured ? null : interval, sizes: rows, headlineSize: headline.size, workload });
     // The final gate: the project's tests with the candidate applied, before any claim.
     if (verdict === 'faster' && extra.gate) {
       stage('testing', `Running the project's tests with ${w.report.id} applied`);

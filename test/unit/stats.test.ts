@@ -221,3 +221,20 @@ void test('fitGrowth recovers exponents 1 and 2', () => {
   assert.equal(describeGrowth(0.96), '~n^1.0');
   assert.equal(describeGrowth(-0.01), '~n^0.0');
 });
+
+void test('an interval too wide to say anything is "could not be measured", never a result', () => {
+  // Rounds that disagree wildly: one says 250x faster, another 600x slower.
+  const s = speedupFromRounds([
+    { originalNs: 25_000, candidateNs: 100 },
+    { originalNs: 100, candidateNs: 60_000 },
+    { originalNs: 1000, candidateNs: 900 },
+  ]);
+  assert.ok(s.high / s.low > 10, JSON.stringify(s));
+  const d = decide(s, 1.05);
+  assert.equal(d.verdict, 'not-faster');
+  assert.equal(d.unmeasured, true);
+  assert.match(d.reason, /^Could not be measured/);
+  const tight = decide({ estimate: 1.01, low: 0.97, high: 1.05, confidence: 0.95 }, 1.05);
+  assert.equal(tight.unmeasured, false);
+  assert.match(tight.reason, /No significant difference/);
+});

@@ -403,6 +403,19 @@ function formatInterval(i: SpeedupInterval): string {
 export interface Decision {
   verdict: 'faster' | 'not-faster';
   reason: string;
+  /** The interval is too wide to say anything (UNINFORMATIVE_SPREAD): the measurement failed, not the candidate. */
+  unmeasured: boolean;
+}
+
+/**
+ * An interval whose ends are further apart than this factor (0.0015–248x) carries no
+ * information: the rounds disagree with each other, so the measurement failed. It is never
+ * shown as a result; the candidate is measured again or reported as not measurable.
+ */
+export const UNINFORMATIVE_SPREAD = 10;
+
+export function isUninformative(interval: SpeedupInterval): boolean {
+  return !(interval.low > 0) || !Number.isFinite(interval.high) || interval.high / interval.low > UNINFORMATIVE_SPREAD;
 }
 
 /**
@@ -414,17 +427,24 @@ export interface Decision {
 export function decide(interval: SpeedupInterval, minSpeedup: number): Decision {
   const est = formatRatio(interval.estimate);
   if (!(interval.confidence > 0)) {
-    return { verdict: 'not-faster', reason: `Not enough benchmark rounds to decide (${est}x from fewer than two rounds).` };
+    return { verdict: 'not-faster', reason: `Not enough benchmark rounds to decide (${est}x from fewer than two rounds).`, unmeasured: true };
   }
   const ci = formatInterval(interval);
   if (interval.low >= minSpeedup) {
-    return { verdict: 'faster', reason: `Faster: ${est}x (${ci}), above the ${formatRatio(minSpeedup)}x threshold.` };
+    return { verdict: 'faster', reason: `Faster: ${est}x (${ci}), above the ${formatRatio(minSpeedup)}x threshold.`, unmeasured: false };
   }
-  if (interval.high < 1) return { verdict: 'not-faster', reason: `Slower: ${est}x (${ci}).` };
+  if (isUninformative(interval)) {
+    return {
+      verdict: 'not-faster',
+      reason: `Could not be measured: its benchmark rounds disagree with each other too much to tell (${ci}), so no speed claim is made.`,
+      unmeasured: true,
+    };
+  }
+  if (interval.high < 1) return { verdict: 'not-faster', reason: `Slower: ${est}x (${ci}).`, unmeasured: false };
   if (interval.low > 1) {
-    return { verdict: 'not-faster', reason: `Faster by ${est}x but not clearly above the ${formatRatio(minSpeedup)}x threshold (${ci}).` };
+    return { verdict: 'not-faster', reason: `Faster by ${est}x but not clearly above the ${formatRatio(minSpeedup)}x threshold (${ci}).`, unmeasured: false };
   }
-  return { verdict: 'not-faster', reason: `No significant difference (${est}x, ${ci}).` };
+  return { verdict: 'not-faster', reason: `No significant difference (${est}x, ${ci}).`, unmeasured: false };
 }
 
 // ---------------------------------------------------------------------------------------------
