@@ -3,7 +3,7 @@
  * panel shows. Every candidate ends with exactly one verdict; expected failures of a
  * candidate are verdicts, never exceptions.
  */
-import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
+import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, TypeNote, VerdictKind } from '../types';
 import type { TestRunnerKind } from '../project-tests/types';
 
 export interface CandidateReport {
@@ -109,7 +109,14 @@ export interface VerificationSummary {
 export interface Report {
   /** Report format version. */
   version: 1;
-  target: { file: string; name: string; language: Language; line: number };
+  target: {
+    file: string;
+    name: string;
+    language: Language;
+    line: number;
+    /** Parameters whose annotated types could only partly be described (those parts get generic inputs), and why. */
+    typeNotes: TypeNote[];
+  };
   mode: 'check' | 'optimize';
   candidates: CandidateReport[];
   /** id of the fastest `faster` candidate, or null. */
