@@ -169,6 +169,16 @@ export type ProgressEvent =
   /** A candidate was added or its state changed (streamed to the UI as it happens). */
   | { kind: 'candidate'; candidate: CandidateReport };
 
+/** A type note as one sentence for the terminal and the results panel. */
+export function describeTypeNote(n: TypeNote): string {
+  return `Parameter '${n.param}' (${n.type}) is only partly typed, so it gets generic inputs where its type is unknown: ${n.reason}.`;
+}
+
+/** The run's notes, with the target's type notes first (reports written before type notes existed have none). */
+export function allNotes(report: Pick<Report, 'notes' | 'target'>): string[] {
+  return [...(report.target.typeNotes ?? []).map(describeTypeNote), ...report.notes];
+}
+
 /** The verdict a candidate has while it is still being processed (not part of the final report). */
 export const PENDING_REASON = 'Waiting for verification.';
 
