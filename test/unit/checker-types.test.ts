@@ -4,7 +4,8 @@ import path from 'node:path';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extractTarget } from '../../src/core/target/extract';
-import { buildTypeProgram, findProjectConfig, typeProgramStats } from '../../src/core/target/checker';
+import typescript from 'typescript';
+import { buildTypeProgram, findProjectConfig, pruneImports, typeProgramStats } from '../../src/core/target/checker';
 import { generateVerifyInputs } from '../../src/core/inputs/inputs';
 import type { PropertySchema, TargetFunction, TypeSchema } from '../../src/core/types';
 
@@ -225,4 +226,29 @@ void test('checker schemas drive input generation: enum values and interface sha
     assert.ok(['low', 'mid', 'high', 3].includes(level as string | number), `level ${String(level)}`);
     assert.equal(typeof (p as { z: unknown }).z, 'number');
   }
+});
+
+void test('the program leaves out imports only function bodies (or other functions) use, without moving positions', () => {
+  const text = [
+    "import { heavy } from './heavy';",
+    "import type { Shape } from './shape';",
+    "import type { Other } from './other';",
+    "import './augment';",
+    "const big = require('./big');",
+    '/** @typedef {import("./doc").Doc} Doc */',
+    'export function target(s: Shape): number {',
+    '  return heavy(s) + big;',
+    '}',
+    'export function unrelated(o: Other): Other {',
+    '  return o;',
+    '}',
+    '',
+  ].join('\n');
+  const sf = typescript.createSourceFile('/virtual/t.ts', text, typescript.ScriptTarget.Latest, true);
+  const focus = text.indexOf('export function target');
+  const pruned = pruneImports(sf, focus).split('\n');
+  assert.equal(pruned.join('\n').length, text.length);
+  assert.deepEqual(pruned.slice(0, 6).map((l) => l.trim()), ['', "import type { Shape } from './shape';", '', "import './augment';", '', '/** @typedef {import("./doc").Doc} Doc */']);
+  // Without a focus every top-level signature counts.
+  assert.equal(pruneImports(sf).split('\n')[2], "import type { Other } from './other';");
 });

@@ -79,14 +79,18 @@ export function wantsChecker(fn: ts.SignatureDeclaration, param: ts.ParameterDec
 // ---------------------------------------------------------------------------------------------
 // The program
 
-/** Lib and node_modules declaration files, parsed once per process (they are shared read-only, as the language service does). */
-const libCache = new Map<string, ts.SourceFile>();
-const LIB_CACHE_LIMIT = 4000;
+/**
+ * Parsed files other than the target, kept across programs of this process (shared read-only, as
+ * the language service shares them): the default lib files for good, other files while their
+ * size and mtime are unchanged, until the cache holds LIB_CACHE_CHARS characters.
+ */
+const fileCache = new Map<string, ts.SourceFile>();
+let cachedChars = 0;
+const LIB_CACHE_CHARS = 64_000_000;
 const libDir = path.dirname(ts.getDefaultLibFilePath({}));
 
 function cacheKeyOf(fileName: string, lv: ts.ScriptTarget | ts.CreateSourceFileOptions, moduleDetection: ts.ModuleDetectionKind | undefined): string | null {
   const inLib = path.dirname(fileName) === libDir;
-  if (!inLib && !(fileName.includes('/node_modules/') && fileName.endsWith('.d.ts'))) return null;
   const opts = typeof lv === 'object' ? `${lv.languageVersion}/${lv.impliedNodeFormat ?? ''}/${lv.jsDocParsingMode ?? ''}` : String(lv);
   let stamp = '';
   if (!inLib) {
@@ -98,6 +102,15 @@ function cacheKeyOf(fileName: string, lv: ts.ScriptTarget | ts.CreateSourceFileO
     }
   }
   return `${fileName}\0${opts}\0${moduleDetection ?? ''}\0${stamp}`;
+}
+
+function cacheFile(key: string, sf: ts.SourceFile): void {
+  if (cachedChars + sf.text.length > LIB_CACHE_CHARS) {
+    fileCache.clear();
+    cachedChars = 0;
+  }
+  fileCache.set(key, sf);
+  cachedChars += sf.text.length;
 }
 
 const DEFAULT_OPTIONS: ts.CompilerOptions = {
@@ -200,10 +213,10 @@ function createProgram(file: string, text: string, options: ts.CompilerOptions):
       return targetSf;
     }
     const key = cacheKeyOf(fileName, lv, options.moduleDetection);
-    const hit = key ? libCache.get(key) : undefined;
+    const hit = key ? fileCache.get(key) : undefined;
     if (hit) return hit;
     const sf = getSourceFile(fileName, lv, onError, shouldCreate);
-    if (key && sf && libCache.size < LIB_CACHE_LIMIT) libCache.set(key, sf);
+    if (key && sf) cacheFile(key, sf);
     return sf;
   };
   host.fileExists = (f) => isTarget(f) || fileExists(f);
@@ -215,6 +228,91 @@ function createProgram(file: string, text: string, options: ts.CompilerOptions):
   return { program, sourceFile };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Pruning: what the program loads
+
+function isRequireCall(e: ts.Expression | undefined): boolean {
+  let cur = e;
+  while (cur) {
+    if (ts.isCallExpression(cur)) {
+      if (ts.isIdentifier(cur.expression) && cur.expression.text === 'require') return true;
+      cur = cur.expression;
+    } else if (ts.isPropertyAccessExpression(cur) || ts.isParenthesizedExpression(cur)) cur = cur.expression;
+    else return false;
+  }
+  return false;
+}
+
+function bindingNames(name: ts.BindingName, out: string[]): void {
+  if (ts.isIdentifier(name)) out.push(name.text);
+  else for (const el of name.elements) if (ts.isBindingElement(el)) bindingNames(el.name, out);
+}
+
+/** The local names a top-level import, `import x = require()`, `const x = require()` or re-export statement binds; null for other statements. */
+function importBindings(st: ts.Statement): string[] | null {
+  const names: string[] = [];
+  if (ts.isImportDeclaration(st)) {
+    const clause = st.importClause;
+    if (!clause) return null; // a side-effect import may augment types: kept
+    if (clause.name) names.push(clause.name.text);
+    const nb = clause.namedBindings;
+    if (nb && ts.isNamespaceImport(nb)) names.push(nb.name.text);
+    if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) names.push(el.name.text);
+    return names;
+  }
+  if (ts.isImportEqualsDeclaration(st)) return ts.isExternalModuleReference(st.moduleReference) ? [st.name.text] : null;
+  if (ts.isExportDeclaration(st) && st.moduleSpecifier) return [];
+  if (ts.isVariableStatement(st)) {
+    const decls = st.declarationList.declarations;
+    if (decls.length === 0 || !decls.every((d) => isRequireCall(d.initializer))) return null;
+    for (const d of decls) bindingNames(d.name, names);
+    return names;
+  }
+  return null;
+}
+
+/**
+ * Identifiers used outside function bodies and import statements (including in JSDoc). Other
+ * top-level function declarations than the one at `focus` are skipped: their signatures do not
+ * shape the focused function's parameter types.
+ */
+function namesOutsideBodies(sf: ts.SourceFile, focus: number | undefined): Set<string> {
+  const used = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    for (const doc of (n as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []) visit(doc);
+    if (ts.isIdentifier(n)) used.add(n.text);
+    if (ts.isFunctionLike(n) && 'body' in n && n.body) {
+      ts.forEachChild(n, (child) => (child === n.body ? undefined : visit(child)));
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  for (const st of sf.statements) {
+    if (importBindings(st) !== null) continue;
+    if (focus !== undefined && ts.isFunctionDeclaration(st) && !(st.pos <= focus && focus < st.end)) continue;
+    visit(st);
+  }
+  visit(sf.endOfFileToken);
+  return used;
+}
+
+/**
+ * The file's text with the imports that no type outside function bodies can depend on blanked
+ * out (same length, newlines kept, so positions do not move): TypeScript loads every file the
+ * root imports, transitively, and imports used only inside bodies are most of them.
+ */
+export function pruneImports(sf: ts.SourceFile, focus?: number): string {
+  const used = namesOutsideBodies(sf, focus);
+  let text = sf.text;
+  for (const st of sf.statements) {
+    const names = importBindings(st);
+    if (names === null || names.some((n) => used.has(n))) continue;
+    const start = st.getStart(sf);
+    text = text.slice(0, start) + text.slice(start, st.end).replace(/[^\r\n]/g, ' ') + text.slice(st.end);
+  }
+  return text;
+}
+
 const stats = { builds: 0, ms: 0 };
 
 /** How many type-checker programs this process built, and the time spent on them (for tests and measurements). */
@@ -222,9 +320,15 @@ export function typeProgramStats(): { builds: number; ms: number } {
   return { ...stats };
 }
 
-/** Builds the program for a target file whose current text is `text`. Throws only when even the default options fail. */
-export function buildTypeProgram(file: string, text: string): TypeProgram {
+/**
+ * Builds the program for a target file whose current text is `text`. Imports no type can depend
+ * on are left out (`prune`, default true); `focus` (an offset inside the target function) also
+ * leaves out those only other top-level functions' signatures use. Throws only when even the
+ * default options fail.
+ */
+export function buildTypeProgram(file: string, text: string, opts: { prune?: boolean; focus?: number } = {}): TypeProgram {
   const t0 = performance.now();
+  if (opts.prune ?? true) text = pruneImports(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true), opts.focus);
   const js = isJsFile(file);
   const configFile = findProjectConfig(file);
   const { options, used, problem } = readOptions(configFile);

@@ -570,7 +570,7 @@ function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, file: stri
   let program: TypeProgram | null = null;
   let failure: string | null = null;
   try {
-    program = buildTypeProgram(file, sf.text);
+    program = buildTypeProgram(file, sf.text, { focus: fn.pos });
   } catch (e) {
     failure = `no type-checker program could be built (${e instanceof Error ? e.message.split('\n')[0] : String(e)}), so the annotation was read syntactically`;
   }
