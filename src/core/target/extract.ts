@@ -584,7 +584,7 @@ function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, file: stri
     else if (!r) reasons.push('the type checker did not find the function');
     if (containsUnknown(info.type)) reasons.push(...(r?.problems ?? []));
     if (program?.configProblem) reasons.push(program.configProblem);
-    if (reasons.length) typeNotes.push({ param: info.name, type: info.typeText ?? r?.typeText ?? '(untyped)', reason: reasons.join('; ') });
+    if (reasons.length) typeNotes.push({ param: info.name, type: (info.typeText ?? r?.typeText ?? '(untyped)').replace(/\s+/g, ' '), reason: reasons.join('; ') });
   }
   return { params, typeNotes };
 }
