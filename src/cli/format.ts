@@ -1,6 +1,6 @@
 /** Human-readable rendering of a report for the terminal. */
 import { relative, isAbsolute } from 'node:path';
-import type { Report, CandidateReport } from '../core/report/report';
+import { allNotes, type Report, type CandidateReport } from '../core/report/report';
 import type { SpeedupInterval } from '../core/types';
 
 const ICON: Record<CandidateReport['verdict'], string> = {
@@ -123,7 +123,7 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
   if (report.noiseFloor) {
     out.push(c('2', `Noise floor (the original against an identical copy): ${fmtInterval(report.noiseFloor)}.`));
   }
-  for (const n of report.notes) out.push(c('33', wrap(`Note: ${n}`, '')));
+  for (const n of allNotes(report)) out.push(c('33', wrap(`Note: ${n}`, '')));
   out.push(
     c(
       '2',

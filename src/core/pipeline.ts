@@ -88,7 +88,7 @@ export function applyVariant(
 ): { ok: true; text: string; range: { start: number; end: number } } | { ok: false; reason: string } {
   let target: TargetFunction;
   try {
-    target = extractTarget(fileName, selector, fileText);
+    target = extractTarget(fileName, selector, fileText, { types: 'syntax' });
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
@@ -447,7 +447,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     stage('done', faster.length ? `Done: ${faster.length} verified speedup${faster.length === 1 ? '' : 's'}` : 'Done: no verified speedup');
     return {
       version: 1,
-      target: { file, name: target.name, language: target.language, line: target.start.line },
+      target: { file, name: target.name, language: target.language, line: target.start.line, typeNotes: target.typeNotes },
       mode: opts.variants?.length ? 'check' : 'optimize',
       candidates: working.map((w) => w.report),
       best: faster[0]?.report.id ?? null,

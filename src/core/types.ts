@@ -66,6 +66,20 @@ export interface ParamInfo {
   rest: boolean;
 }
 
+/**
+ * A parameter whose type could not be fully turned into a schema (the type checker could not
+ * resolve it, or it names something inputs cannot be generated for): the parts that could not
+ * be described are `unknown` in the schema.
+ */
+export interface TypeNote {
+  /** The parameter's name as written (`opts`, `{ a, b }`). */
+  param: string;
+  /** Its type, as written or as the type checker prints it. */
+  type: string;
+  /** Why (part of) it is `unknown`. */
+  reason: string;
+}
+
 export type FunctionShape = 'declaration' | 'arrow' | 'function-expression';
 
 /** A top-level declaration of the module, kept for prompts and for checking candidates. */
@@ -95,6 +109,8 @@ export interface TargetFunction {
   generator: boolean;
   exported: boolean;
   params: ParamInfo[];
+  /** Parameters whose types could not be fully resolved (or only with fallback settings), and why. */
+  typeNotes: TypeNote[];
   returnTypeText: string | null;
   /** The whole text of the user's file at extraction time. */
   fileText: string;

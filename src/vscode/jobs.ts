@@ -4,7 +4,7 @@
  * so "Show Last Results" works after a reload.
  */
 import * as vscode from 'vscode';
-import type { CandidateReport, ProgressEvent, Report } from '../core/report/report';
+import { allNotes, type CandidateReport, type ProgressEvent, type Report } from '../core/report/report';
 import type { JobView } from './protocol';
 
 const LAST_JOB_KEY = 'hotpath.lastJob';
@@ -48,7 +48,7 @@ export class Job {
     this.view.candidates = report.candidates;
     this.view.best = report.best;
     this.view.minSpeedup = report.minSpeedup;
-    this.view.notes = report.notes;
+    this.view.notes = allNotes(report);
     this.view.tests = report.tests;
     this.view.totalMs = totalMs;
     this.view.stage = null;

@@ -31,6 +31,7 @@ export function makeTarget(): TargetFunction {
     generator: false,
     exported: false,
     params: [{ name: 'xs', typeText: 'number[]', type: { kind: 'array', element: { kind: 'number' } }, optional: false, rest: false }],
+    typeNotes: [],
     returnTypeText: 'number[]',
     fileText: text,
     statementStart: 0,

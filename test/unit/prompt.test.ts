@@ -14,6 +14,7 @@ function makeTarget(overrides: Partial<TargetFunction> = {}, declarations: Modul
     generator: false,
     exported: true,
     params: [{ name: 'xs', typeText: 'number[]', type: { kind: 'array', element: { kind: 'number' } }, optional: false, rest: false }],
+    typeNotes: [],
     returnTypeText: 'number[]',
     fileText: text,
     statementStart: 0,

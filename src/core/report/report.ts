@@ -3,10 +3,9 @@
  * panel shows. Every candidate ends with exactly one verdict; expected failures of a
  * candidate are verdicts, never exceptions.
  */
-import type { Counterexample, Language, SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
+import type { CodeCoverage, Counterexample, Language, SizeMeasurement, SpeedupInterval, TypeNote, VerdictKind } from '../types';
 import type { TestDiscovery, TestRunnerKind } from '../project-tests/types';
 import type { Denial } from '../sandbox/protocol';
-import type { CodeCoverage } from '../types';
 
 export type { Denial, DenialKind } from '../sandbox/protocol';
 export type { CodeCoverage } from '../types';
@@ -144,7 +143,14 @@ export interface VerificationSummary {
 export interface Report {
   /** Report format version. */
   version: 1;
-  target: { file: string; name: string; language: Language; line: number };
+  target: {
+    file: string;
+    name: string;
+    language: Language;
+    line: number;
+    /** Parameters whose annotated types could only partly be described (those parts get generic inputs), and why. */
+    typeNotes: TypeNote[];
+  };
   mode: 'check' | 'optimize';
   candidates: CandidateReport[];
   /** id of the fastest `faster` candidate, or null. */
@@ -196,6 +202,16 @@ export type ProgressEvent =
   | { kind: 'stage'; stage: PipelineStage; message: string; current?: number; total?: number }
   /** A candidate was added or its state changed (streamed to the UI as it happens). */
   | { kind: 'candidate'; candidate: CandidateReport };
+
+/** A type note as one sentence for the terminal and the results panel. */
+export function describeTypeNote(n: TypeNote): string {
+  return `Parameter '${n.param}' (${n.type}) is only partly typed, so it gets generic inputs where its type is unknown: ${n.reason}.`;
+}
+
+/** The run's notes, with the target's type notes first (reports written before type notes existed have none). */
+export function allNotes(report: Pick<Report, 'notes' | 'target'>): string[] {
+  return [...(report.target.typeNotes ?? []).map(describeTypeNote), ...report.notes];
+}
 
 /** The verdict a candidate has while it is still being processed (not part of the final report). */
 export const PENDING_REASON = 'Waiting for verification.';

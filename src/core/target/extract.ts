@@ -1,15 +1,17 @@
 /**
- * Finds the user's target function in a source file with the TypeScript parser (syntax only,
- * no type checker) and describes it: where its statement is, its parameters and their type
- * schemas, and the module around it.
+ * Finds the user's target function in a source file with the TypeScript parser and describes
+ * it: where its statement is, its parameters and their type schemas, and the module around it.
+ * Parameter types are read syntactically (schema.ts); only those that need it are resolved with
+ * the type checker (checker.ts), from a program built lazily for the file.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { InputError } from '../errors';
 import type { TargetSelector } from '../options';
-import { schemaOfParameter } from './schema';
-import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction } from '../types';
+import { containsUnknown, schemaOfParameter, withUndefined } from './schema';
+import { buildTypeProgram, checkerParamTypes, type CheckerParamType, type TypeProgram, wantsChecker } from './checker';
+import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction, TypeNote } from '../types';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
 
@@ -535,19 +537,56 @@ function select(found: Found[], selector: TargetSelector, sf: ts.SourceFile, sho
   throw new InputError(`No function named '${name}' in ${shown}. ${describeFunctions(found)}`);
 }
 
-function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile): ParamInfo[] {
-  return fn.parameters
-    .filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))
-    .map((p) => {
-      const { typeNode, schema, optional } = schemaOfParameter(p, sf);
-      return {
-        name: p.name.getText(sf),
-        typeText: typeNode ? typeNode.getText(sf) : null,
-        type: schema,
-        optional,
-        rest: !!p.dotDotDotToken,
-      };
+export interface ExtractOptions {
+  /**
+   * 'checker' (the default): parameter types the syntactic path cannot resolve (imported types,
+   * generics, mapped types, JSDoc imports, default values, overloads) come from a TypeScript
+   * program built for the file; 'syntax': annotations are read syntactically only (no program).
+   */
+  types?: 'checker' | 'syntax';
+}
+
+function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, file: string, types: 'checker' | 'syntax'): { params: ParamInfo[]; typeNotes: TypeNote[] } {
+  const params: ParamInfo[] = [];
+  /** Parameter index in fn.parameters of each entry of params. */
+  const indexOf: number[] = [];
+  const wanted: number[] = [];
+  fn.parameters.forEach((p, index) => {
+    if (ts.isIdentifier(p.name) && p.name.text === 'this') return;
+    const { typeNode, schema, optional } = schemaOfParameter(p, sf);
+    if (types === 'checker' && wantsChecker(fn as ts.SignatureDeclaration, p, typeNode, schema)) wanted.push(params.length);
+    indexOf.push(index);
+    params.push({
+      name: p.name.getText(sf),
+      typeText: typeNode ? typeNode.getText(sf) : null,
+      type: schema,
+      optional,
+      rest: !!p.dotDotDotToken,
     });
+  });
+  const typeNotes: TypeNote[] = [];
+  if (wanted.length === 0) return { params, typeNotes };
+  // Built once, only now that some parameter needs it.
+  let program: TypeProgram | null = null;
+  let failure: string | null = null;
+  try {
+    program = buildTypeProgram(file, sf.text, { focus: fn.pos });
+  } catch (e) {
+    failure = `no type-checker program could be built (${e instanceof Error ? e.message.split('\n')[0] : String(e)}), so the annotation was read syntactically`;
+  }
+  const results = program ? checkerParamTypes(program, fn as ts.SignatureDeclaration, wanted.map((k) => indexOf[k]!)) : new Map<number, CheckerParamType>();
+  for (const k of wanted) {
+    const info = params[k]!;
+    const r = results.get(indexOf[k]!);
+    if (r?.schema && r.schema.kind !== 'unknown') info.type = info.optional && !info.rest ? withUndefined(r.schema) : r.schema;
+    const reasons: string[] = [];
+    if (failure) reasons.push(failure);
+    else if (!r) reasons.push('the type checker did not find the function');
+    if (containsUnknown(info.type)) reasons.push(...(r?.problems ?? []));
+    if (program?.configProblem) reasons.push(program.configProblem);
+    if (reasons.length) typeNotes.push({ param: info.name, type: (info.typeText ?? r?.typeText ?? '(untyped)').replace(/\s+/g, ' '), reason: reasons.join('; ') });
+  }
+  return { params, typeNotes };
 }
 
 /**
@@ -555,7 +594,7 @@ function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile): ParamInfo
  * Throws InputError for a missing file, an unsupported extension, a syntax error, or a
  * selector that matches no supported function.
  */
-export function extractTarget(file: string, selector: TargetSelector, fileText?: string): TargetFunction {
+export function extractTarget(file: string, selector: TargetSelector, fileText?: string, options: ExtractOptions = {}): TargetFunction {
   const abs = path.resolve(file);
   const shown = displayPath(abs);
   if (!isSupportedFile(abs)) {
@@ -589,6 +628,7 @@ export function extractTarget(file: string, selector: TargetSelector, fileText?:
   const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword) || exportedByReference(sf).has(exportName);
   const returnType = fn.type ?? ts.getJSDocReturnType(fn);
   const method: MethodInfo | null = chosen.method ? { ...chosen.method, ownerStart, ownerEnd } : null;
+  const { params, typeNotes } = paramsOf(fn, sf, abs, options.types ?? 'checker');
 
   return {
     file: abs,
@@ -598,7 +638,8 @@ export function extractTarget(file: string, selector: TargetSelector, fileText?:
     async: hasModifier(fn, ts.SyntaxKind.AsyncKeyword),
     generator: false,
     exported,
-    params: paramsOf(fn, sf),
+    params,
+    typeNotes,
     returnTypeText: returnType ? returnType.getText(sf) : null,
     fileText: text,
     statementStart,

@@ -6,7 +6,7 @@
 import ts from 'typescript';
 import type { PropertySchema, TypedArrayName, TypeSchema } from '../types';
 
-const TYPED_ARRAYS: ReadonlySet<string> = new Set<TypedArrayName>([
+export const TYPED_ARRAYS: ReadonlySet<string> = new Set<TypedArrayName>([
   'Int8Array',
   'Uint8Array',
   'Uint8ClampedArray',
@@ -143,7 +143,31 @@ export function withUndefined(schema: TypeSchema): TypeSchema {
   return { kind: 'union', options: [schema, { kind: 'undefined' }] };
 }
 
-function union(options: TypeSchema[]): TypeSchema {
+/** True when `unknown` occurs anywhere in the schema. */
+export function containsUnknown(schema: TypeSchema): boolean {
+  switch (schema.kind) {
+    case 'unknown':
+      return true;
+    case 'array':
+    case 'set':
+      return containsUnknown(schema.element);
+    case 'tuple':
+      return schema.elements.some(containsUnknown);
+    case 'object':
+      return schema.properties.some((p) => containsUnknown(p.type));
+    case 'record':
+      return containsUnknown(schema.value);
+    case 'map':
+      return containsUnknown(schema.key) || containsUnknown(schema.value);
+    case 'union':
+      return schema.options.some(containsUnknown);
+    default:
+      return false;
+  }
+}
+
+/** A flattened, deduplicated union (`true | false` becomes `boolean`; any `unknown` option makes it `unknown`). */
+export function union(options: TypeSchema[]): TypeSchema {
   const flat: TypeSchema[] = [];
   const seen = new Set<string>();
   for (const o of options) {
