@@ -257,7 +257,7 @@ function moduleCodeStatements(target: TargetFunction): Set<string> {
 }
 
 /**
- * A statement that is only a usage example: `console.log(...)` (and other console calls) or a
+ * A statement that is only a usage example: a call of the global console object or a
  * bare call of the target itself (`sum([1, 2]);`). It is not part of an optimization, and in the
  * user's module it would print or run the function when the module loads.
  */

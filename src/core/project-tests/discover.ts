@@ -18,10 +18,9 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
 import { oneLine } from '../errors';
 import { silentLogger, type Logger } from '../logger';
-import { MINIMAL_PATH } from '../sandbox/nodeinfo';
 import { runConfined, type ConfinedRun } from './confine';
 import { installedPackageDir, installedVersion, readJson, type PackageJson } from './detect';
-import { stripAnsi } from './run';
+import { stripAnsi, testProcessEnv } from './run';
 import { ancestorNodeModules } from './scratch';
 import type { TestDiscovery, TestDiscoveryFallback, TestProject } from './types';
 
@@ -131,18 +130,7 @@ async function askRunner(project: TestProject, opts: DiscoverOptions): Promise<A
       allowWorker: plan.allowWorker,
       allowChildProcess: plan.allowChildProcess,
       allowAddons: plan.allowAddons,
-      env: {
-        PATH: MINIMAL_PATH,
-        LANG: 'C',
-        HOME: path.join(work, 'home'),
-        TMPDIR: path.join(work, 'tmp'),
-        TMP: path.join(work, 'tmp'),
-        TEMP: path.join(work, 'tmp'),
-        CI: 'true',
-        NODE_ENV: 'test',
-        NO_COLOR: '1',
-        FORCE_COLOR: '0',
-      },
+      env: testProcessEnv(work),
       timeoutMs: opts.timeoutMs ?? DISCOVER_DEFAULTS.timeoutMs,
       memoryMb: opts.memoryMb ?? DISCOVER_DEFAULTS.memoryMb,
       signal: opts.signal,

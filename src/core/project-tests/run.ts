@@ -93,16 +93,7 @@ export async function runProjectTests(project: TestProject, scratch: Scratch, fi
   fs.writeFileSync(preload, SEED_RANDOM_PRELOAD);
   const readPaths = [fs.realpathSync(project.root), fs.realpathSync(scratch.root), ...ancestorNodeModules(fs.realpathSync(project.root)), ...(plan.extraReads ?? [])];
   const env: Record<string, string> = {
-    PATH: MINIMAL_PATH,
-    LANG: 'C',
-    HOME: path.join(work, 'home'),
-    TMPDIR: path.join(work, 'tmp'),
-    TMP: path.join(work, 'tmp'),
-    TEMP: path.join(work, 'tmp'),
-    CI: 'true',
-    NODE_ENV: 'test',
-    NO_COLOR: '1',
-    FORCE_COLOR: '0',
+    ...testProcessEnv(work),
     ...(opts.env ?? {}),
   };
   env.NODE_OPTIONS = preloadNodeOptions(preload, opts.env?.NODE_OPTIONS);
@@ -370,3 +361,22 @@ const NODE_TEST_REPORTER = String.raw`export default async function* hotpathRepo
   }
 }
 `;
+
+/**
+ * The scrubbed environment of a process that runs the project's test runner (a test run, or
+ * asking the runner for its test files): no secrets, caches and temp files under `work`.
+ */
+export function testProcessEnv(work: string): Record<string, string> {
+  return {
+    PATH: MINIMAL_PATH,
+    LANG: 'C',
+    HOME: path.join(work, 'home'),
+    TMPDIR: path.join(work, 'tmp'),
+    TMP: path.join(work, 'tmp'),
+    TEMP: path.join(work, 'tmp'),
+    CI: 'true',
+    NODE_ENV: 'test',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+  };
+}
