@@ -34,6 +34,17 @@ void describe('literals', () => {
     assert.ok([99, 100, 101].every((n) => l.numbers.includes(n)), JSON.stringify(l.numbers));
   });
 
+  void it('an untyped parameter gets each literal as its whole value (a switch on an operator string)', () => {
+    const literals = harvest('dispatch.js', 'apply');
+    const untyped = (name: string): ParamInfo => ({ name, typeText: null, type: { kind: 'unknown' }, optional: false, rest: false });
+    const rows = generateVerifyInputs([untyped('op'), untyped('a'), untyped('b')], { seed: 3, literals });
+    const ops = rows.map((r) => r[0]);
+    for (const op of ['+', 'max', '>=', 3]) assert.ok(ops.some((v) => v === op), `${String(op)} among ${rows.length} first arguments`);
+    // Without literals the same generator does not produce them: the test measures the harvest.
+    const plain = generateVerifyInputs([untyped('op'), untyped('a'), untyped('b')], { seed: 3 }).map((r) => r[0]);
+    assert.ok(!plain.includes('max') && !plain.includes('>='));
+  });
+
   void it('generated strings carry the literals: alone, at the ends and inside other text', () => {
     const literals = harvest('escape.js', 'escapeHtml');
     const rows = generateVerifyInputs([str], { seed: 7, literals });

@@ -648,6 +648,21 @@ function minimalValue(s: TypeSchema): unknown {
 type Flavor = 'number' | 'string' | 'numArray' | 'strArray' | 'object' | 'nullish' | 'boolean';
 const FLAVORS: readonly Flavor[] = ['number', 'number', 'string', 'string', 'numArray', 'numArray', 'strArray', 'object', 'nullish', 'boolean'];
 
+/**
+ * Sometimes (when the code has literals) one of them as the whole value of an untyped parameter:
+ * `switch (op) { case '===': ... }` or `if (n === 3)` on a parameter without a type is reached
+ * only by that exact value, and a row's shared flavor would rarely draw it. Null otherwise.
+ */
+function literalAlone(rng: Rng): unknown {
+  if (!lits || !rng.bool(0.3)) return null;
+  const numbers = lits.numbers;
+  // Single characters are harvested apart from longer strings; a `case '>':` needs one alone.
+  const strings = [...lits.strings, ...lits.chars.slice(0, 24)];
+  if (strings.length === 0 && numbers.length === 0) return null;
+  if (numbers.length === 0 || (strings.length > 0 && rng.bool(0.6))) return rng.pick(strings);
+  return rng.pick(numbers);
+}
+
 function randomUnknown(f: Flavor, rng: Rng, depth: number): unknown {
   switch (f) {
     case 'number':
@@ -695,7 +710,8 @@ function unknownEdges(f: Flavor): unknown[] {
     case 'number':
       return numberEdges(false);
     case 'string':
-      return STRING_EDGES.slice();
+      // The code's literals right after the simplest strings, as for a typed string.
+      return [...STRING_EDGES.slice(0, 3), ...literalStringEdges(), ...STRING_EDGES.slice(3)];
     case 'numArray':
       return [[], [0], [1, 1], [3, 1, 2], [5, 4, 3, 2, 1], [NaN, 1, NaN], [0, -0], [1.5, -2, 1e21]];
     case 'strArray':
@@ -1290,7 +1306,7 @@ function randomRow(plans: readonly Plan[], rng: Rng): unknown[] {
   const scalarLater: number[] = [];
   plans.forEach((plan, i) => {
     let v: unknown;
-    if (plan.mixed) v = randomUnknown(rng.bool(0.9) ? flavor : rng.pick(FLAVORS), rng, 0);
+    if (plan.mixed) v = literalAlone(rng) ?? randomUnknown(rng.bool(0.9) ? flavor : rng.pick(FLAVORS), rng, 0);
     else if (plan.param.rest) {
       const n = rng.int(0, 3);
       const vs = Array.from({ length: n }, () => randomValue(plan.schema, rng, 0, plan.fnKind));
