@@ -28,6 +28,26 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI and the extension use the engine only through its public surface, src/core/index.ts.
+    files: ['src/cli/**/*.ts', 'src/vscode/**/*.ts', 'src/extension.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/core and src/cli are plain Node: only src/vscode may import vscode.' }],
+          patterns: [{ regex: '(^|/)core/(?!index$).+', message: "Import the engine from its public surface ('../core'), not from its modules." }],
+        },
+      ],
+    },
+  },
+  {
+    // src/vscode may import vscode (the rule above forbids it for src/cli).
+    files: ['src/vscode/**/*.ts', 'src/extension.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)core/(?!index$).+', message: "Import the engine from its public surface ('../core'), not from its modules." }] }],
+    },
+  },
+  {
     // No console in the product: use the Logger (the CLI's entry point writes to stdout/stderr through its own sink).
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],

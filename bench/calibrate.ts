@@ -27,6 +27,7 @@ import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 
 import * as pipeline from '../src/core/pipeline';
+import { defaultOf } from '../src/core/defaults';
 import { DEFAULTS, runHotpath } from '../src/core/pipeline';
 import { runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from '../src/core/benchmark/measure';
 import { speedupFromRounds, decide, quantile, mean, median } from '../src/core/benchmark/stats';
@@ -478,7 +479,7 @@ async function buildFixture(dir: string): Promise<Fixture> {
   const poolOf = (size: number) => {
     let p = pools.get(size);
     if (!p) {
-      const lists = generateBenchInputs(t125.params, size, { seed: DEFAULTS.seed + size, count: DEFAULTS.poolCount });
+      const lists = generateBenchInputs(t125.params, size, { seed: defaultOf('seed') + size, count: DEFAULTS.poolCount });
       const inputsFile = path.join(jobDir, `bench-${size}.bin`);
       writeFileSync(inputsFile, serialize(lists));
       p = { pool: { size, inputsFile }, lists };
@@ -518,7 +519,7 @@ async function buildFixture(dir: string): Promise<Fixture> {
 }
 
 function benchContext(fx: Fixture, seed: number): BenchContext {
-  return { nodePath: fx.nodePath, jobDir: fx.jobDir, memoryMb: DEFAULTS.memoryMb, seed, frozenNowMs: DEFAULTS.frozenNowMs, logger: silentLogger };
+  return { nodePath: fx.nodePath, jobDir: fx.jobDir, memoryMb: defaultOf('memoryMb'), seed, frozenNowMs: DEFAULTS.frozenNowMs, logger: silentLogger };
 }
 
 /**
@@ -534,8 +535,8 @@ async function confirmTrial(
   i: number,
 ): Promise<Trial> {
   const pool = cfg.size === undefined ? fx.pool : fx.poolOf(cfg.size);
-  const seed = DEFAULTS.seed + 7919 * (i + 1);
-  const minSpeedup = DEFAULTS.minSpeedup;
+  const seed = defaultOf('seed') + 7919 * (i + 1);
+  const minSpeedup = defaultOf('minSpeedup');
   const sampler = new LoadSampler();
   sampler.start();
   const t0 = performance.now();
@@ -570,12 +571,12 @@ async function confirmTrial(
     return { ...base, estimate: NaN, low: NaN, high: NaN, raw: 'not-faster', verdict: 'error', aa: null, aaVeto: false, error: fail };
   }
   // The engine passes its base seed to the bootstrap.
-  const interval = speedupFromRounds(paired, { seed: DEFAULTS.seed });
+  const interval = speedupFromRounds(paired, { seed: defaultOf('seed') });
   const d = decide(interval, minSpeedup);
   let aa: Interval | null = null;
   let aaVeto = false;
   if (cfg.aaArm && !res.failures.has('aa')) {
-    const a = speedupFromRounds(aaPaired, { seed: DEFAULTS.seed });
+    const a = speedupFromRounds(aaPaired, { seed: defaultOf('seed') });
     aa = { estimate: a.estimate, low: a.low, high: a.high };
     aaVeto = a.low >= minSpeedup || a.high <= 1 / minSpeedup;
   }
@@ -620,7 +621,7 @@ async function truthRun(fx: Fixture, pair: string, target: number, original: str
     [fx.pool],
     rounds,
     TRUTH_TIMING,
-    benchContext(fx, DEFAULTS.seed + 1),
+    benchContext(fx, defaultOf('seed') + 1),
     (r, n) => {
       if (r % 5 === 0) log(`[truth ${pair}] round ${r}/${n}`);
     },
@@ -629,7 +630,7 @@ async function truthRun(fx: Fixture, pair: string, target: number, original: str
   const fail = res.failures.get('candidate') ?? res.failures.get('original');
   if (fail) throw new Error(`The truth run of ${pair} failed: ${fail}`);
   const paired = pairedRounds(res, 'original', 'candidate', fx.pool.size);
-  const s = speedupFromRounds(paired, { seed: DEFAULTS.seed });
+  const s = speedupFromRounds(paired, { seed: defaultOf('seed') });
   const t: Truth = {
     pair,
     target,
@@ -837,7 +838,7 @@ function summarizeConfirm(e: ConfirmExperiment, cores: number): ConfirmSummary {
     roundLogSd: dof > 0 ? Math.sqrt(ss / dof) : NaN,
     aaArm: {
       n: aaT.length,
-      reachMin: aaT.filter((t) => t.aa!.low >= DEFAULTS.minSpeedup || t.aa!.high <= 1 / DEFAULTS.minSpeedup).length,
+      reachMin: aaT.filter((t) => t.aa!.low >= defaultOf('minSpeedup') || t.aa!.high <= 1 / defaultOf('minSpeedup')).length,
       excludeOne: aaT.filter((t) => t.aa!.low > 1 || t.aa!.high < 1).length,
       estimates: aaT.map((t) => t.aa!.estimate),
       highs: aaT.map((t) => t.aa!.high),
@@ -964,7 +965,7 @@ function renderMarkdown(r: Results): string {
     if (sm.aaArm.n) {
       L.push('');
       L.push(
-        `The run's own A/A arm (original vs a copy, same rounds): ${sm.aaArm.reachMin} of ${sm.aaArm.n} beyond ${DEFAULTS.minSpeedup}x (would withhold a claim), ${sm.aaArm.excludeOne} excluding 1; estimates ${spread(sm.aaArm.estimates)}.`,
+        `The run's own A/A arm (original vs a copy, same rounds): ${sm.aaArm.reachMin} of ${sm.aaArm.n} beyond ${defaultOf('minSpeedup')}x (would withhold a claim), ${sm.aaArm.excludeOne} excluding 1; estimates ${spread(sm.aaArm.estimates)}.`,
       );
     }
     L.push('');
@@ -1089,16 +1090,16 @@ function verdictOnRounds(t: Trial, k: number): { faster: boolean; estimate: numb
   const n = Math.min(k, t.originalNs.length);
   if (t.verdict === 'error' || n < 2) return null;
   const paired = Array.from({ length: n }, (_, j) => ({ originalNs: t.originalNs[j] as number, candidateNs: t.candidateNs[j] as number }));
-  const s = speedupFromRounds(paired, { seed: DEFAULTS.seed });
+  const s = speedupFromRounds(paired, { seed: defaultOf('seed') });
   let aaBeyond = false;
   if (t.aaNs.length >= n) {
     const a = speedupFromRounds(
       Array.from({ length: n }, (_, j) => ({ originalNs: t.originalNs[j] as number, candidateNs: t.aaNs[j] as number })),
-      { seed: DEFAULTS.seed },
+      { seed: defaultOf('seed') },
     );
-    aaBeyond = a.low >= DEFAULTS.minSpeedup || a.high <= 1 / DEFAULTS.minSpeedup;
+    aaBeyond = a.low >= defaultOf('minSpeedup') || a.high <= 1 / defaultOf('minSpeedup');
   }
-  const faster = decide(s, DEFAULTS.minSpeedup).verdict === 'faster' && !aaBeyond;
+  const faster = decide(s, defaultOf('minSpeedup')).verdict === 'faster' && !aaBeyond;
   return { faster, estimate: s.estimate, low: s.low, high: s.high, aaBeyond };
 }
 
@@ -1323,7 +1324,7 @@ async function main(): Promise<void> {
       version: 1,
       machine,
       settings: {
-        minSpeedup: DEFAULTS.minSpeedup,
+        minSpeedup: defaultOf('minSpeedup'),
         screenRounds: DEFAULTS.screenRounds,
         confirmRounds: DEFAULTS.minConfirmRounds,
         maxConfirm: DEFAULTS.maxConfirm,

@@ -40,6 +40,7 @@ const profile = makeProfile('hotpath-ui-', {
   'hotpath.baseUrl': fake.baseURL,
   'hotpath.model': 'fake-model',
   'hotpath.candidates': 2,
+  'hotpath.rounds': 1,
 });
 const ws = join(profile.tmp, 'workspace');
 cpSync(join(ROOT, 'test/fixtures/vscode'), ws, { recursive: true });

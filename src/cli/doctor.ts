@@ -1,5 +1,5 @@
 /** `hotpath doctor`: which sandbox layers are active on this machine. */
-import { resolveNodePath, sandboxLayers } from '../core/sandbox/spawn';
+import { resolveNodePath, sandboxLayers } from '../core';
 
 export async function runDoctor(preferredNode?: string): Promise<{ text: string; ok: boolean }> {
   const nodePath = await resolveNodePath(preferredNode);

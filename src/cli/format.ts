@@ -1,7 +1,6 @@
 /** Human-readable rendering of a report for the terminal. */
 import { relative, isAbsolute } from 'node:path';
-import { allNotes, type Report, type CandidateReport } from '../core/report/report';
-import type { SpeedupInterval } from '../core/types';
+import { allNotes, type Report, type CandidateReport, type SpeedupInterval } from '../core';
 
 const ICON: Record<CandidateReport['verdict'], string> = {
   faster: '✔ faster',

@@ -8,12 +8,11 @@ import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { runHotpath } from '../core/pipeline';
-import type { RunOptions, TargetSelector, VariantInput, LlmOptions } from '../core/options';
-import { levelLogger, type LogLevel, type Logger } from '../core/logger';
-import { CancelledError, HotpathError, InputError, oneLine } from '../core/errors';
+import { runHotpath, levelLogger, CancelledError, HotpathError, InputError, oneLine, USER_DEFAULTS, defaultOf, type RunOptions, type TargetSelector, type VariantInput, type LlmOptions, type LogLevel, type Logger, type OptionDefault, type UserOption } from '../core';
 import { formatReport } from './format';
 import { runDoctor } from './doctor';
+
+const d = defaultOf;
 
 const USAGE = `Usage:
   hotpath check    <file> (--function <name> | --line <n>) --variant <file> [--variant <file> ...] [options]
@@ -23,31 +22,31 @@ const USAGE = `Usage:
 Options:
   --json                 print one JSON report on stdout (logs go to stderr)
   --out <report.json>    also write the JSON report to a file
-  --min-speedup <ratio>  the confidence interval's lower bound must clear this (default 1.05)
+  --min-speedup <ratio>  the confidence interval's lower bound must clear this (default ${d('minSpeedup')})
   --inputs <module>      a module exporting argument lists (inputs / default) or generate(size, random)
-  --timeout-ms <ms>      per-call time limit during verification (default 2000)
-  --memory-mb <MiB>      memory limit of each sandbox process (default 512)
+  --timeout-ms <ms>      per-call time limit during verification (default ${d('callTimeoutMs')})
+  --memory-mb <MiB>      memory limit of each sandbox process (default ${d('memoryMb')})
   --bench-budget-ms <ms> time for confirming one candidate; sets the number of confirmation
-                         rounds (8 to 40; default: 12 rounds)
+                         rounds (6 to 40; default ${d('benchBudgetMs')})
   --node <path>          the Node.js binary that runs sandboxed code (default: node on PATH)
   --seed <n>             seed for generated inputs (default fixed: runs are reproducible)
   --tests <glob>         the project's test files to use (relative to its package.json);
                          default: the files that import the target's module and call it
   --no-tests             do not run the project's tests (no captured inputs, no test gate)
-  --tests-timeout-ms <ms> limit for one run of the selected tests (default 120000)
+  --tests-timeout-ms <ms> limit for one run of the selected tests (default ${d('testsTimeoutMs')})
   --verbose              detailed log on stderr;  --quiet  errors only
   -h, --help             this help
 
 optimize:
-  --base-url <url>       OpenAI-compatible endpoint (or HOTPATH_BASE_URL; default https://api.openai.com/v1)
-  --model <name>         model name (or HOTPATH_MODEL; default gpt-4o-mini)
-  --candidates <n>       candidates to ask for per round (default 4)
+  --base-url <url>       OpenAI-compatible endpoint (or HOTPATH_BASE_URL; default ${d('baseURL')})
+  --model <name>         model name (or HOTPATH_MODEL; default ${d('model')})
+  --candidates <n>       candidates to ask for per round (default ${d('candidates')})
   --rounds <n>           search rounds: later rounds repair failures and improve verified
-                         candidates with what was measured; stops early without progress (default 3)
+                         candidates with what was measured; stops early without progress (default ${d('rounds')})
   --max-tokens <n>       total token budget of the run, all requests and rounds (default: none)
-  --max-completion-tokens <n>  completion limit per request (default 4096)
-  --temperature <t>      sampling temperature (default 0.7)
-  --request-timeout-ms   per-request timeout (default 120000)
+  --max-completion-tokens <n>  completion limit per request (default ${d('maxTokens')})
+  --temperature <t>      sampling temperature (default ${d('temperature')})
+  --request-timeout-ms   per-request timeout (default ${d('requestTimeoutMs')})
   --llm-inputs           also ask the model for a realistic benchmark input generator
                          (validated in the sandbox; the type-driven generator is the fallback)
   --no-cache             ask the endpoint again instead of reusing cached answers
@@ -56,13 +55,20 @@ optimize:
 
 class UsageError extends InputError {}
 
-function num(name: string, v: string | undefined, min: number, integer = false): number | undefined {
+function num(name: string, v: string | undefined, min: number, integer = false, max = Infinity): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got '${v}').`);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} ${range} (got '${v}').`);
   }
   return n;
+}
+
+/** A numeric option checked against its range in the defaults table (undefined when not given). */
+function opt(name: string, key: UserOption, v: string | undefined): number | undefined {
+  const spec = USER_DEFAULTS[key] as OptionDefault<number>;
+  return num(name, v, spec.min ?? -Infinity, spec.integer === true, spec.max ?? Infinity);
 }
 
 function makeLogger(level: LogLevel): Logger {
@@ -157,17 +163,17 @@ export async function main(argv: string[]): Promise<number> {
     const opts: RunOptions = {
       file,
       selector,
-      minSpeedup: num('min-speedup', values['min-speedup'] as string | undefined, 1),
+      minSpeedup: opt('min-speedup', 'minSpeedup', values['min-speedup'] as string | undefined),
       inputsModule: values.inputs as string | undefined,
-      callTimeoutMs: num('timeout-ms', values['timeout-ms'] as string | undefined, 1, true),
-      memoryMb: num('memory-mb', values['memory-mb'] as string | undefined, 32, true),
-      benchBudgetMs: num('bench-budget-ms', values['bench-budget-ms'] as string | undefined, 1, true),
+      callTimeoutMs: opt('timeout-ms', 'callTimeoutMs', values['timeout-ms'] as string | undefined),
+      memoryMb: opt('memory-mb', 'memoryMb', values['memory-mb'] as string | undefined),
+      benchBudgetMs: opt('bench-budget-ms', 'benchBudgetMs', values['bench-budget-ms'] as string | undefined),
       nodePath: values.node as string | undefined,
-      seed: num('seed', values.seed as string | undefined, 0, true),
+      seed: opt('seed', 'seed', values.seed as string | undefined),
       tests: {
         enabled: values['no-tests'] !== true,
         glob: values.tests as string | undefined,
-        timeoutMs: num('tests-timeout-ms', values['tests-timeout-ms'] as string | undefined, 1000, true),
+        timeoutMs: opt('tests-timeout-ms', 'testsTimeoutMs', values['tests-timeout-ms'] as string | undefined),
       },
       signal: controller.signal,
       logger,
@@ -186,20 +192,20 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       if (values.variant) throw new UsageError('--variant belongs to check; optimize asks the model for candidates.');
       const apiKey = process.env.HOTPATH_API_KEY ?? process.env.OPENAI_API_KEY ?? '';
-      const baseURL = (values['base-url'] as string | undefined) ?? process.env.HOTPATH_BASE_URL ?? 'https://api.openai.com/v1';
+      const baseURL = (values['base-url'] as string | undefined) ?? process.env.HOTPATH_BASE_URL ?? d('baseURL');
       const isLocal = /^https?:\/\/(localhost|127\.|\[::1\])/.test(baseURL);
       if (!apiKey && !isLocal) throw new UsageError('No API key: set HOTPATH_API_KEY or OPENAI_API_KEY (local endpoints need none).');
       const llm: LlmOptions = {
         baseURL,
         apiKey: apiKey || 'not-needed',
-        model: (values.model as string | undefined) ?? process.env.HOTPATH_MODEL ?? 'gpt-4o-mini',
-        candidates: num('candidates', values.candidates as string | undefined, 1, true) ?? 4,
-        temperature: num('temperature', values.temperature as string | undefined, 0) ?? 0.7,
-        maxTokens: num('max-completion-tokens', values['max-completion-tokens'] as string | undefined, 1, true) ?? 4096,
-        requestTimeoutMs: num('request-timeout-ms', values['request-timeout-ms'] as string | undefined, 1, true) ?? 120_000,
+        model: (values.model as string | undefined) ?? process.env.HOTPATH_MODEL ?? d('model'),
+        candidates: opt('candidates', 'candidates', values.candidates as string | undefined) ?? d('candidates'),
+        temperature: opt('temperature', 'temperature', values.temperature as string | undefined) ?? d('temperature'),
+        maxTokens: opt('max-completion-tokens', 'maxTokens', values['max-completion-tokens'] as string | undefined) ?? d('maxTokens'),
+        requestTimeoutMs: opt('request-timeout-ms', 'requestTimeoutMs', values['request-timeout-ms'] as string | undefined) ?? d('requestTimeoutMs'),
         stream: !values['no-stream'],
-        rounds: num('rounds', values.rounds as string | undefined, 1, true) ?? 3,
-        budgetTokens: num('max-tokens', values['max-tokens'] as string | undefined, 1, true) ?? null,
+        rounds: opt('rounds', 'rounds', values.rounds as string | undefined) ?? d('rounds'),
+        budgetTokens: num('max-tokens', values['max-tokens'] as string | undefined, 1, true, USER_DEFAULTS.budgetTokens.max) ?? null,
         ...(values['no-cache'] ? { cacheDir: null } : {}),
         inputGenerator: values['llm-inputs'] === true,
       };

@@ -27,7 +27,7 @@ export interface LlmOptions {
   requestTimeoutMs: number;
   /** Stream responses (Server-Sent Events) instead of waiting for whole answers. */
   stream: boolean;
-  /** Search rounds (1 = ask once; later rounds repair failures and improve verified candidates). Default 1. */
+  /** Search rounds (1 = ask once; later rounds repair failures and improve verified candidates). Default: defaults.ts. */
   rounds?: number;
   /**
    * Total token budget of the run (prompt + completion, all requests and rounds); null or
@@ -36,7 +36,7 @@ export interface LlmOptions {
   budgetTokens?: number | null;
   /** Response cache directory; null disables the cache; undefined = defaultCacheDir(). */
   cacheDir?: string | null;
-  /** Requests in flight at once. Default 3. */
+  /** Requests in flight at once. Default: defaults.ts. */
   concurrency?: number;
   /** Also ask the model for a generator of realistic large inputs (validated before use). */
   inputGenerator?: boolean;
@@ -60,7 +60,7 @@ export interface RunOptions {
   inputsModule?: string;
   /** Per-call timeout during verification and benchmarking, in ms. Default 2000. */
   callTimeoutMs?: number;
-  /** Time budget for benchmarking one candidate, in ms (screening and confirmation). Default 12000. */
+  /** Time budget for confirming one candidate, in ms (sets the number of confirmation rounds). Default: defaults.ts. */
   benchBudgetMs?: number;
   /** Memory cap of each sandbox process, in MiB. Default 512. */
   memoryMb?: number;

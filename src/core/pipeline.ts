@@ -13,6 +13,7 @@ import { PENDING_REASON, pendingCandidate, type CandidateReport, type CandidateT
 import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
 import type { SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
 import { silentLogger, type Logger } from './logger';
+import { defaultOf } from './defaults';
 import { CancelledError, InputError, SandboxError, throwIfAborted } from './errors';
 import { extractTarget } from './target/extract';
 import { applyCandidate, parseCandidate } from './candidates/substitute';
@@ -32,11 +33,8 @@ import { OpenAICandidateSource, PROMPT_VERSION, ResponseCache, cachedSource, def
 import { SearchController, runSearch, summarizeSearch } from './candidates/search';
 import { startProjectTests, TESTS_DEFAULTS, type ProjectTests } from './project-tests/session';
 
+/** Tuning of the benchmark stage (user-facing defaults are in defaults.ts). */
 export const DEFAULTS = {
-  minSpeedup: 1.05,
-  callTimeoutMs: 2000,
-  memoryMb: 512,
-  seed: 20240601,
   /** Distinct inputs per benchmark size. */
   poolCount: 16,
   /** Per-call time above which a size is too large to benchmark, in ns. */
@@ -149,10 +147,11 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
   const t0 = performance.now();
   const logger = opts.logger ?? silentLogger;
   const signal = opts.signal;
-  const minSpeedup = opts.minSpeedup ?? DEFAULTS.minSpeedup;
-  const callTimeoutMs = opts.callTimeoutMs ?? DEFAULTS.callTimeoutMs;
-  const memoryMb = opts.memoryMb ?? DEFAULTS.memoryMb;
-  const seed = opts.seed ?? DEFAULTS.seed;
+  const minSpeedup = opts.minSpeedup ?? defaultOf('minSpeedup');
+  const callTimeoutMs = opts.callTimeoutMs ?? defaultOf('callTimeoutMs');
+  const memoryMb = opts.memoryMb ?? defaultOf('memoryMb');
+  const seed = opts.seed ?? defaultOf('seed');
+  const benchBudgetMs = opts.benchBudgetMs ?? defaultOf('benchBudgetMs');
   const emit = (e: ProgressEvent) => {
     try {
       opts.onProgress?.(e);
@@ -382,7 +381,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
           for (const w of survivors) finish(w, 'not-faster', 'Equivalent, but no benchmark input size could be run within the time limits.');
         } else {
           const tests = projectTests;
-          await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState, opts.benchBudgetMs, {
+          await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState, benchBudgetMs, {
             workload: workloadPool,
             gate: tests ? (w) => tests.gate(w.text!) : null,
           });
@@ -405,8 +404,8 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         cacheStats = cached.stats;
         source = cached;
       }
-      const rounds = llm?.rounds ?? 1;
-      const perRound = llm?.candidates ?? 4;
+      const rounds = llm?.rounds ?? defaultOf('rounds');
+      const perRound = llm?.candidates ?? defaultOf('candidates');
       const controller = new SearchController({ rounds, candidatesPerRound: perRound, budgetTokens: llm?.budgetTokens ?? null, target, nodeVersion, sizeMeaning });
       if (llm?.inputGenerator) {
         benchBySize = await llmInputGenerator(source, target, controller, { ladder, sizeMeaning, nodeVersion, nodePath, jobDir, memoryMb, seed, signal, logger, notes, originalBundle, bctx });

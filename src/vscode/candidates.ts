@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Job, JobStore } from './jobs';
-import { loadPipeline } from './engine';
+import { loadEngine } from '../core';
 import { formatSpeedup } from './format';
 import type { HotpathLog } from './log';
 
@@ -39,7 +39,7 @@ type Applied = { ok: true; doc: vscode.TextDocument; current: string; next: stri
 async function computeApplied(job: Job, candidateId: string): Promise<Applied> {
   const cand = job.candidate(candidateId);
   if (!cand) return { ok: false, reason: `Candidate ${candidateId} is not part of this run.` };
-  const { applyVariant } = await loadPipeline();
+  const { applyVariant } = await loadEngine();
   const { doc, text } = await currentText(job);
   const now = applyVariant(doc.fileName, text, job.view.selector, cand.source);
   if (!now.ok) return { ok: false, reason: `${job.view.functionName} cannot be replaced in the current file: ${now.reason}` };

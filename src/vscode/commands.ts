@@ -1,6 +1,6 @@
 /** The Hotpath commands (titles and menus are declared in package.json). */
 import * as vscode from 'vscode';
-import type { VariantInput } from '../core/options';
+import type { VariantInput } from '../core';
 import { locateFunction, SUPPORTED_LANGUAGES } from './functions';
 import { runJob, type RunDeps, type RunResult } from './run';
 import type { CandidateDocuments } from './candidates';

@@ -1,5 +1,6 @@
 /** Typed access to the `hotpath.*` settings (declared in package.json: contributes.configuration). */
 import * as vscode from 'vscode';
+import { USER_DEFAULTS, clampOption } from '../core';
 
 export type Provider = 'openai-compatible' | 'vscode-lm';
 
@@ -33,16 +34,6 @@ export interface HotpathSettings {
   testsTimeoutMs: number;
 }
 
-function clampInt(value: unknown, fallback: number, min: number, max: number): number {
-  const n = typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : fallback;
-  return Math.min(max, Math.max(min, n));
-}
-
-function clampNum(value: unknown, fallback: number, min: number, max: number): number {
-  const n = typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-  return Math.min(max, Math.max(min, n));
-}
-
 /**
  * Reads the settings for `resource`. Base URL, model, provider and timeouts of the model are
  * application-scoped in package.json; here they are additionally read from the user (global)
@@ -58,21 +49,21 @@ export function readSettings(resource?: vscode.Uri): HotpathSettings {
   const nodePath = userOnly<string>('nodePath', 'node').trim() || 'node';
   return {
     provider,
-    baseUrl: String(userOnly<string>('baseUrl', 'https://api.openai.com/v1')).trim().replace(/\/+$/, ''),
-    model: String(userOnly<string>('model', 'gpt-4o-mini')).trim(),
-    candidates: clampInt(c.get('candidates'), 4, 1, 16),
-    rounds: clampInt(c.get('rounds'), 1, 1, 5),
-    budgetTokens: clampInt(userOnly('budgetTokens', 0), 0, 0, 10_000_000),
+    baseUrl: String(userOnly<string>('baseUrl', USER_DEFAULTS.baseURL.default)).trim().replace(/\/+$/, ''),
+    model: String(userOnly<string>('model', USER_DEFAULTS.model.default)).trim(),
+    candidates: clampOption('candidates', c.get('candidates')),
+    rounds: clampOption('rounds', c.get('rounds')),
+    budgetTokens: clampOption('budgetTokens', userOnly('budgetTokens', 0)),
     responseCache: userOnly<boolean>('responseCache', true) !== false,
-    minSpeedup: clampNum(c.get('minSpeedup'), 1.05, 1, 1000),
-    callTimeoutMs: clampInt(c.get('callTimeoutMs'), 2000, 50, 120000),
-    benchBudgetMs: clampInt(c.get('benchBudgetMs'), 12000, 500, 600000),
-    requestTimeoutMs: clampInt(userOnly('requestTimeoutMs', 120000), 120000, 1000, 900000),
-    maxTokens: clampInt(userOnly('maxTokens', 4096), 4096, 256, 65536),
+    minSpeedup: clampOption('minSpeedup', c.get('minSpeedup')),
+    callTimeoutMs: clampOption('callTimeoutMs', c.get('callTimeoutMs')),
+    benchBudgetMs: clampOption('benchBudgetMs', c.get('benchBudgetMs')),
+    requestTimeoutMs: clampOption('requestTimeoutMs', userOnly('requestTimeoutMs', undefined)),
+    maxTokens: clampOption('maxTokens', userOnly('maxTokens', undefined)),
     nodePath,
     projectTests: c.get<boolean>('projectTests', true) !== false,
     testsGlob: String(c.get<string>('testsGlob', '') ?? '').trim(),
-    testsTimeoutMs: clampInt(c.get('testsTimeoutMs'), 120000, 5000, 1800000),
+    testsTimeoutMs: clampOption('testsTimeoutMs', c.get('testsTimeoutMs')),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Human formatting shared by notifications and diff titles (the webview has its own copy in media/results.js). */
-import type { SpeedupInterval } from '../core/types';
+import type { SpeedupInterval } from '../core';
 
 export function ratio(x: number): string {
   return x >= 10 ? x.toFixed(0) : x >= 1.995 ? x.toFixed(1) : x.toFixed(2);

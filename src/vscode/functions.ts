@@ -3,7 +3,7 @@
  * activation does not pay for the TypeScript compiler), cached per document version.
  */
 import type * as vscode from 'vscode';
-import type { TargetSelector } from '../core/options';
+import type { TargetSelector } from '../core';
 
 export interface FunctionInfo {
   name: string;

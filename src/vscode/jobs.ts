@@ -4,7 +4,7 @@
  * so "Show Last Results" works after a reload.
  */
 import * as vscode from 'vscode';
-import { allNotes, type CandidateReport, type ProgressEvent, type Report } from '../core/report/report';
+import { allNotes, type CandidateReport, type ProgressEvent, type Report } from '../core';
 import type { JobView } from './protocol';
 
 const LAST_JOB_KEY = 'hotpath.lastJob';

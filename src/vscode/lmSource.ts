@@ -3,8 +3,7 @@
  * already has (GitHub Copilot and others), no API key needed.
  */
 import * as vscode from 'vscode';
-import type { CandidateBatch, CandidateRequest, CandidateSource } from '../core/options';
-import { LlmError } from '../core/errors';
+import { LlmError, type CandidateBatch, type CandidateRequest, type CandidateSource } from '../core';
 
 const JUSTIFICATION = 'Hotpath asks the model for faster variants of the function you selected, then verifies and benchmarks them locally.';
 

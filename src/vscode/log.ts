@@ -1,6 +1,6 @@
 /** The "Hotpath" LogOutputChannel, adapted to core's Logger. */
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../core';
 
 export interface HotpathLog extends Logger, vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;

@@ -5,8 +5,7 @@
  *
  * media/results.js is type-checked against this file (media/jsconfig.json).
  */
-import type { CandidateReport, PipelineStage, TestsSummary } from '../core/report/report';
-import type { TargetSelector } from '../core/options';
+import type { CandidateReport, PipelineStage, TestsSummary, TargetSelector } from '../core';
 
 export type JobStatus = 'running' | 'done' | 'cancelled' | 'failed';
 

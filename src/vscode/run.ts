@@ -5,14 +5,11 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { CandidateSource, LlmOptions, RunOptions, TargetSelector, VariantInput } from '../core/options';
-import type { PipelineStage, Report } from '../core/report/report';
-import { CancelledError, HotpathError, InputError, oneLine } from '../core/errors';
+import { CancelledError, HotpathError, InputError, oneLine, loadEngine, type CandidateSource, type LlmOptions, type RunOptions, type TargetSelector, type VariantInput, type PipelineStage, type Report } from '../core';
 import { isLocalUrl, readSettings } from './config';
 import type { ApiKeyStore } from './secrets';
 import type { HotpathLog } from './log';
 import { type Job, type JobStore } from './jobs';
-import { loadPipeline } from './engine';
 import { selectLanguageModel, VsCodeLmCandidateSource } from './lmSource';
 import { formatSpeedup } from './format';
 
@@ -231,7 +228,7 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunResult>
           progress.report({ message: st.message, increment });
         });
         try {
-          const { runHotpath } = await loadPipeline();
+          const { runHotpath } = await loadEngine();
           return await runHotpath(opts);
         } finally {
           stageSub.dispose();

@@ -14,6 +14,8 @@ suite('cancel', () => {
     await setSetting('provider', 'openai-compatible');
     await setSetting('responseCache', false);
     await setSetting('candidates', 2);
+    // One round: the scripted server answers a fixed number of requests.
+    await setSetting('rounds', 1);
   });
 
   teardown(async () => {

@@ -21,6 +21,8 @@ suite('optimize against an OpenAI-compatible server', () => {
     await setSetting('baseUrl', server.baseURL);
     await setSetting('model', 'fake-model');
     await setSetting('candidates', 2);
+    // One round: the scripted server answers a fixed number of requests.
+    await setSetting('rounds', 1);
     await vscode.commands.executeCommand('hotpath.setApiKey', 'sk-test-first');
   });
 

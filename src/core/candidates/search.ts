@@ -10,6 +10,7 @@
  * new candidates to an `evaluate` callback (the pipeline's build / verify / benchmark) and
  * records each round. The code decides what is kept, never the model.
  */
+import { defaultOf } from '../defaults';
 import type { CandidateReport } from '../report/report';
 import type { CandidateSource, VariantInput } from '../options';
 import type { TargetFunction } from '../types';
@@ -516,7 +517,7 @@ interface Outcome {
 export async function runSearch(opts: RunSearchOptions): Promise<SearchResult> {
   const { source, target, controller, signal } = opts;
   const logger = opts.logger ?? silentLogger;
-  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 3));
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? defaultOf('concurrency')));
   const history: RoundRecord[] = [];
   const failuresAll: { origin: string; reason: string }[] = [];
   const seen = new Map<string, string>();

@@ -5,6 +5,7 @@
  * calls, and later gate each would-be `faster` candidate by running the same tests on the
  * scratch copy with the candidate applied. The user's working tree is never written.
  */
+import { defaultOf } from '../defaults';
 import { join, relative } from 'node:path';
 import { InputError, throwIfAborted } from '../errors';
 import type { Logger } from '../logger';
@@ -17,7 +18,7 @@ import { createScratch, detectTestProject, findTestFiles, runProjectTests, type 
 import type { TestCaseResult, TestProject, TestRunResult } from './types';
 
 export const TESTS_DEFAULTS = {
-  timeoutMs: 120_000,
+  timeoutMs: defaultOf('testsTimeoutMs'),
   /** Captured calls kept for verification (distinct argument lists). */
   maxCapturedCalls: 200,
   /** Captured calls in the real-workload benchmark pool. */

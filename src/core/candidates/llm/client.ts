@@ -11,6 +11,7 @@
  * that cancelling interrupts it; waits longer than MAX_RETRY_AFTER_MS are not sat out.
  * Connection refused / unknown host fail at once.
  */
+import { defaultOf } from '../../defaults';
 import OpenAI, { AzureOpenAI } from 'openai';
 import type { CandidateBatch, CandidateRequest, CandidateSource, LlmOptions } from '../../options';
 import type { TargetFunction } from '../../types';
@@ -483,7 +484,7 @@ export async function generateCandidates(
 ): Promise<GeneratedCandidates> {
   const { logger, signal } = opts;
   const total = Math.max(0, Math.floor(opts.count));
-  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 3));
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? defaultOf('concurrency')));
   const started = Date.now();
   if (signal?.aborted) throw new CancelledError();
 
