@@ -568,7 +568,7 @@ async function confirmTrial(
   };
   const fail = res.failures.get('candidate') ?? res.failures.get('original');
   if (fail) {
-    return { ...base, estimate: NaN, low: NaN, high: NaN, raw: 'not-faster', verdict: 'error', aa: null, aaVeto: false, error: fail };
+    return { ...base, estimate: NaN, low: NaN, high: NaN, raw: 'not-faster', verdict: 'error', aa: null, aaVeto: false, error: fail.reason };
   }
   // The engine passes its base seed to the bootstrap.
   const interval = speedupFromRounds(paired, { seed: defaultOf('seed') });
@@ -628,7 +628,7 @@ async function truthRun(fx: Fixture, pair: string, target: number, original: str
   );
   const load = sampler.stop();
   const fail = res.failures.get('candidate') ?? res.failures.get('original');
-  if (fail) throw new Error(`The truth run of ${pair} failed: ${fail}`);
+  if (fail) throw new Error(`The truth run of ${pair} failed: ${fail.reason}`);
   const paired = pairedRounds(res, 'original', 'candidate', fx.pool.size);
   const s = speedupFromRounds(paired, { seed: defaultOf('seed') });
   const t: Truth = {

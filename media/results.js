@@ -185,8 +185,9 @@
 
   /** @param {CandidateReport} c @param {JobView} job */
   function candidateRow(c, job) {
-    const pending = job.status === 'running' && c.reason === 'Waiting for verification.';
-    const v = pending ? PENDING : (VERDICTS[c.verdict] ?? PENDING);
+    // Reports saved by older versions have no phase: their candidates are all decided.
+    const pending = c.phase === 'pending' || c.phase === 'verified';
+    const v = pending || c.verdict === null ? PENDING : (VERDICTS[c.verdict] ?? PENDING);
     const isBest = job.best === c.id;
     const applied = job.applied.includes(c.id);
     const discarded = job.discarded.includes(c.id);
@@ -202,8 +203,8 @@
     ]);
     const body = h('div', { class: 'row-body' }, [h('p', { class: 'reason', title: c.reason }, [c.reason])]);
     if (c.coverage && !pending) {
-      const warn = c.verdict === 'faster' && c.coverage.candidateUnexercised > 0;
-      body.append(h('p', { class: warn ? 'coverage warn' : 'coverage muted' }, [(warn ? 'Faster, but not all of its code was exercised. ' : '') + c.coverage.summary]));
+      const warning = c.coverage.warning ?? null;
+      body.append(h('p', { class: warning ? 'coverage warn' : 'coverage muted' }, [(warning ? `${warning} ` : '') + c.coverage.summary]));
     }
     if (c.counterexample) {
       const ce = c.counterexample;
@@ -238,7 +239,7 @@
   function render(job) {
     const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset['focus'] : undefined;
     const running = job.status === 'running';
-    const faster = job.candidates.filter((c) => c.verdict === 'faster' && !(running && c.reason === 'Waiting for verification.'));
+    const faster = job.candidates.filter((c) => c.phase === 'decided' && c.verdict === 'faster');
     let status = '';
     if (running) status = job.stage ? job.stage.message : 'Starting…';
     else if (job.status === 'done') status = faster.length ? `Done in ${duration(job.totalMs ?? 0)}: ${faster.length} verified speedup${faster.length === 1 ? '' : 's'}.` : `Done in ${duration(job.totalMs ?? 0)}: no verified speedup.`;

@@ -1,8 +1,8 @@
 /** Human-readable rendering of a report for the terminal. */
 import { relative, isAbsolute } from 'node:path';
-import { allNotes, type Report, type CandidateReport, type SpeedupInterval } from '../core';
+import { allNotes, type Report, type SpeedupInterval, type VerdictKind } from '../core';
 
-const ICON: Record<CandidateReport['verdict'], string> = {
+const ICON: Record<VerdictKind, string> = {
   faster: '✔ faster',
   'not-faster': '· not faster',
   incorrect: '✘ incorrect',
@@ -76,8 +76,8 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
     out.push(`${c('1', cand.id)}  ${c(colour, ICON[cand.verdict])}${speed}  ${c('2', cand.origin)}`);
     out.push(wrap(cand.reason, '      '));
     if (cand.coverage) {
-      const warn = cand.verdict === 'faster' && cand.coverage.candidateUnexercised > 0;
-      out.push(c(warn ? '33' : '2', wrap((warn ? 'Faster, but not all of its code was exercised. ' : '') + cand.coverage.summary, '      ')));
+      const warning = cand.coverage.warning ?? null;
+      out.push(c(warning ? '33' : '2', wrap((warning ? `${warning} ` : '') + cand.coverage.summary, '      ')));
     }
     if (cand.sizes.length > 1) {
       for (const r of cand.sizes) {

@@ -12,7 +12,7 @@ import type { Report } from './report/report';
 import type * as PipelineModule from './pipeline';
 
 export type { RunOptions, TargetSelector, VariantInput, LlmOptions, TestsOptions, CandidateSource, CandidateRequest, CandidateBatch } from './options';
-export type { Report, CandidateReport, CandidateTests, CandidateCoverage, TestsSummary, PipelineStage, ProgressEvent, Denial, DenialKind } from './report/report';
+export type { Report, CandidateReport, DecidedCandidate, CandidatePhase, PendingStep, DecisionPoint, CandidateTests, CandidateCoverage, TestsSummary, PipelineStage, ProgressEvent, Denial, DenialKind } from './report/report';
 export { allNotes, describeTypeNote } from './report/report';
 export type { SpeedupInterval, SizeMeasurement, VerdictKind } from './types';
 export { HotpathError, InputError, LlmError, SandboxError, CancelledError, oneLine } from './errors';

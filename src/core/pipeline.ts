@@ -9,9 +9,9 @@ import { join, resolve, relative, isAbsolute } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { build } from 'esbuild';
 
-import { PENDING_REASON, pendingCandidate, type CandidateReport, type CandidateTests, type Report, type ProgressEvent, type PipelineStage, type TestsSummary } from './report/report';
+import { pendingCandidate, type CandidateFields, type CandidateReport, type CandidateTests, type DecidedCandidate, type DecisionPoint, type PendingStep, type Report, type ProgressEvent, type PipelineStage, type TestsSummary } from './report/report';
 import type { CandidateSource, RunOptions, TargetSelector, VariantInput } from './options';
-import type { SizeMeasurement, SpeedupInterval, TargetFunction } from './types';
+import type { SizeMeasurement, SpeedupInterval, TargetFunction, VerdictKind } from './types';
 import { silentLogger, type Logger } from './logger';
 import { defaultOf } from './defaults';
 import { CancelledError, InputError, SandboxError, throwIfAborted } from './errors';
@@ -24,9 +24,9 @@ import { receiverOf } from './target/methods';
 import { speedupFromRounds, decide, fitGrowth, describeGrowth, median, isUninformative } from './benchmark/stats';
 import { crossCallState } from './verify/statecheck';
 import { denialKey } from './verify/verify';
-import { describeCoverage, describeDenials } from './report/format';
+import { coverageWarning, describeCoverage, describeDenials } from './report/format';
 import { prepareBaseline, shrinkCounterexample, verifyCandidate, type Baseline, type InputSource, type VerifyStageContext } from './verify/stage';
-import { measureArm, runRounds, pairedRounds, type BenchContext, type BenchTiming, type RoundsResult, type SizePool } from './benchmark/measure';
+import { measureArm, runRounds, pairedRounds, type ArmFailureKind, type BenchContext, type BenchTiming, type RoundsResult, type SizePool } from './benchmark/measure';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
 import type { InputsJob } from './sandbox/protocol';
 import { OpenAICandidateSource, PROMPT_VERSION, ResponseCache, cachedSource, defaultCacheDir, askInputGenerator } from './candidates/llm';
@@ -60,6 +60,9 @@ export const CONFIRM_TIMING: BenchTiming = { warmupMs: 60, timeMs: 100, minSampl
 export const PROBE_TIMING: BenchTiming = { warmupMs: 5, timeMs: 25, minSampleNs: 100_000, maxCalls: 2_000 };
 /** Size key of the real-workload pool (the calls captured from the project's tests) in benchmark results. */
 export const WORKLOAD_SIZE = -1;
+
+/** Decides a candidate: its verdict, the step that decided it, the sentence, and any fields to set. */
+type Finish = (w: Working, verdict: VerdictKind, decidedAt: DecisionPoint, reason: string, patch?: Partial<CandidateFields>) => void;
 
 interface Working {
   report: CandidateReport;
@@ -186,12 +189,20 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
   /** The real-workload pool and how many captured calls it holds. */
   let workloadPool: (SizePool & { calls: number }) | null = null;
 
-  const update = (w: Working, patch: Partial<CandidateReport>) => {
+  const update = (w: Working, patch: Partial<CandidateFields>) => {
     Object.assign(w.report, patch);
     emit({ kind: 'candidate', candidate: { ...w.report } });
   };
-  const finish = (w: Working, verdict: CandidateReport['verdict'], reason: string, patch: Partial<CandidateReport> = {}) => {
-    update(w, { verdict, reason, wallMs: w.spentMs, ...patch });
+  /** The candidate moves on to `step` (still pending, or verified and waiting for its measurement). */
+  const advance = (w: Working, phase: 'pending' | 'verified', step: PendingStep, reason: string, patch: Partial<CandidateFields> = {}) => {
+    w.report = { ...w.report, ...patch, phase, waitingFor: step, verdict: null, decidedAt: null, reason };
+    emit({ kind: 'candidate', candidate: { ...w.report } });
+  };
+  const finish: Finish = (w, verdict, decidedAt, reason, patch = {}) => {
+    const merged = { ...w.report, ...patch };
+    const coverage = merged.coverage ? { ...merged.coverage, warning: coverageWarning(verdict, merged.coverage.candidateUnexercised) } : null;
+    w.report = { ...merged, coverage, phase: 'decided', waitingFor: null, verdict, decidedAt, reason, wallMs: w.spentMs };
+    emit({ kind: 'candidate', candidate: { ...w.report } });
   };
 
   try {
@@ -289,7 +300,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
     let pools: SizePool[] | null = null;
 
     /** Builds, verifies and benchmarks a batch of variants; returns their final reports. */
-    const evaluate = async (variants: VariantInput[]): Promise<CandidateReport[]> => {
+    const evaluate = async (variants: VariantInput[]): Promise<DecidedCandidate[]> => {
       const batch: Working[] = [];
       if (variants.length) stage('building', `Building ${variants.length} variant${variants.length === 1 ? '' : 's'}`);
       for (const v of variants) {
@@ -306,20 +317,20 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         batch.push(w);
         const parsed = parseCandidate(target, v.source);
         if (!parsed.ok) {
-          finish(w, 'error', parsed.reason);
+          finish(w, 'error', 'parse', parsed.reason);
           continue;
         }
         const text = applyCandidate(target, parsed.candidate);
         const diff = unifiedDiff(file, target.fileText, text);
         if (!diff) {
           update(w, { diff });
-          finish(w, 'not-faster', 'It is identical to the original function.');
+          finish(w, 'not-faster', 'identical', 'It is identical to the original function.');
           continue;
         }
         const state = crossCallState(file, target.fileText, text, target.name);
         if (state) {
           update(w, { diff });
-          finish(w, 'unsafe', state);
+          finish(w, 'unsafe', 'state-check', state);
           continue;
         }
         const out = join(jobDir, `${id}.cjs`);
@@ -327,17 +338,17 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         throwIfAborted(signal);
         if (!b.ok) {
           update(w, { diff });
-          finish(w, 'error', `It does not build: ${b.error}`);
+          finish(w, 'error', 'build', `It does not build: ${b.error}`);
           continue;
         }
         w.bundle = out;
         w.text = text;
         w.spentMs += performance.now() - tBuild;
-        update(w, { diff, reason: PENDING_REASON });
+        advance(w, 'pending', 'verification', 'Waiting for verification.', { diff });
       }
 
       const runnable = batch.filter((w) => w.bundle);
-      if (runnable.length === 0) return batch.map((w) => w.report);
+      if (runnable.length === 0) return batch.map((w) => decidedReport(w, logger));
       const tv = performance.now();
       const prep = await prepare();
       for (const [k, w] of runnable.entries()) {
@@ -355,7 +366,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         const cmp = v.comparison;
         if (cmp.kind === 'equivalent') {
           w.verified = true;
-          update(w, { coverage, reason: `Equivalent on ${cmp.compared} calls; waiting for the benchmark.` });
+          advance(w, 'verified', 'benchmark', `Equivalent on ${cmp.compared} calls; waiting for the benchmark.`, { coverage });
         } else if (cmp.kind === 'incorrect') {
           let { reason, counterexample } = cmp;
           if (v.failing) {
@@ -364,11 +375,11 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
             w.spentMs += performance.now() - t;
             if (smaller) ({ reason, counterexample } = smaller);
           }
-          finish(w, 'incorrect', reason, { counterexample, coverage });
+          finish(w, 'incorrect', 'verification', reason, { counterexample, coverage });
         } else if (cmp.kind === 'unsafe') {
-          finish(w, 'unsafe', cmp.reason, { coverage, denied: cmp.denied, tampered: cmp.tampered });
+          finish(w, 'unsafe', 'verification', cmp.reason, { coverage, denied: cmp.denied, tampered: cmp.tampered });
         } else {
-          finish(w, cmp.kind, cmp.reason, { coverage });
+          finish(w, cmp.kind, 'verification', cmp.reason, { coverage });
         }
       }
       timing.verifyMs += performance.now() - tv;
@@ -378,7 +389,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         const tb = performance.now();
         pools ??= await choosePools(target, originalBundle, ladder, benchBySize, bctx, stage);
         if (pools.length === 0) {
-          for (const w of survivors) finish(w, 'not-faster', 'Equivalent, but no benchmark input size could be run within the time limits.');
+          for (const w of survivors) finish(w, 'not-faster', 'measurement', 'Equivalent, but no benchmark input size could be run within the time limits.');
         } else {
           const tests = projectTests;
           await benchmarkSurvivors(survivors, originalBundle, copyBundle, pools, minSpeedup, bctx, stage, finish, update, sizeMeaning, notes, noiseState, benchBudgetMs, {
@@ -388,7 +399,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
         }
         timing.benchMs += performance.now() - tb;
       }
-      return batch.map((w) => w.report);
+      return batch.map((w) => decidedReport(w, logger));
     };
 
     if (opts.variants?.length) {
@@ -448,7 +459,7 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
       version: 1,
       target: { file, name: target.name, language: target.language, line: target.start.line, typeNotes: target.typeNotes },
       mode: opts.variants?.length ? 'check' : 'optimize',
-      candidates: working.map((w) => w.report),
+      candidates: working.map((w) => decidedReport(w, logger)),
       best: faster[0]?.report.id ?? null,
       minSpeedup,
       verification,
@@ -466,6 +477,13 @@ export async function runHotpath(opts: RunOptions): Promise<Report> {
   } finally {
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** A candidate's final report; one still undecided at the end (an engine fault) is reported as an error, never dropped. */
+function decidedReport(w: Working, logger: Logger): DecidedCandidate {
+  if (w.report.phase === 'decided') return w.report;
+  logger.warn(`${w.report.id} was still ${w.report.phase} (waiting for ${w.report.waitingFor}) at the end of the run`);
+  return { ...w.report, phase: 'decided', waitingFor: null, verdict: 'error', decidedAt: 'measurement', reason: `It was not decided: the run ended while it waited for its ${w.report.waitingFor}.` };
 }
 
 interface Prepared {
@@ -644,8 +662,8 @@ async function benchmarkSurvivors(
   minSpeedup: number,
   ctx: BenchContext,
   stage: StageFn,
-  finish: (w: Working, verdict: CandidateReport['verdict'], reason: string, patch?: Partial<CandidateReport>) => void,
-  update: (w: Working, patch: Partial<CandidateReport>) => void,
+  finish: Finish,
+  update: (w: Working, patch: Partial<CandidateFields>) => void,
   sizeMeaning: string,
   notes: string[],
   noise: NoiseState,
@@ -662,31 +680,31 @@ async function benchmarkSurvivors(
   );
   for (const w of survivors) w.spentMs += screen.armWallMs.get(w.report.id) ?? 0;
   const origFail = screen.failures.get('original');
-  if (origFail) throw new SandboxError(`The original could not be benchmarked: ${origFail}`);
+  if (origFail) throw new SandboxError(`The original could not be benchmarked: ${origFail.reason}`);
 
   const promising: { w: Working; est: number; sd: number }[] = [];
   for (const w of survivors) {
     const key = w.report.id;
     const fail = screen.failures.get(key);
     if (fail) {
-      finish(w, /memory/.test(fail) ? 'unsafe' : /time limit/.test(fail) ? 'timeout' : /tampered/.test(fail) ? 'unsafe' : 'error', `Equivalent on the test inputs, but ${fail}.`);
+      finish(w, ARM_FAILURE_VERDICT[fail.kind], CODE_FAILURES.has(fail.kind) ? 'screening' : 'measurement', `Equivalent on the test inputs, but ${fail.reason}.`, fail.kind === 'clock' ? { tampered: ['the clock (its measured times exceed its wall time)'] } : {});
       continue;
     }
     const t = (screen.tampers.get(key) ?? []).filter((x) => !(screen.tampers.get('original') ?? []).includes(x));
     if (t.length) {
-      finish(w, 'unsafe', `It changes built-ins the harness relies on: ${t.slice(0, 3).join('; ')}.`, { tampered: t });
+      finish(w, 'unsafe', 'screening', `It changes built-ins the harness relies on: ${t.slice(0, 3).join('; ')}.`, { tampered: t });
       continue;
     }
     const originalDenied = new Set((screen.denials.get('original') ?? []).map(denialKey));
     const denied = (screen.denials.get(key) ?? []).filter((d) => !originalDenied.has(denialKey(d)));
     if (denied.length) {
-      finish(w, 'unsafe', describeDenials(denied), { denied });
+      finish(w, 'unsafe', 'screening', describeDenials(denied), { denied });
       continue;
     }
     // The benchmark inputs are larger than the verification inputs: both must compute the same results there too.
     const mismatch = pools.find((p) => checksumsDisagree(screen, key, p.size));
     if (mismatch) {
-      finish(w, 'incorrect', `Its results differ from the original's on the benchmark inputs of ${sizeMeaning} ${mismatch.size} (checksums of the returned values disagree).`);
+      finish(w, 'incorrect', 'screening', `Its results differ from the original's on the benchmark inputs of ${sizeMeaning} ${mismatch.size} (checksums of the returned values disagree).`);
       continue;
     }
     const rows: SizeMeasurement[] = [];
@@ -711,7 +729,7 @@ async function benchmarkSurvivors(
     const head = rows.find((r) => r.size === headline.size) ?? rows[rows.length - 1];
     update(w, { sizes: rows, headlineSize: head?.size ?? null, growth, speedup: head?.speedup ?? null });
     if (!head) {
-      finish(w, 'error', 'It could not be benchmarked.');
+      finish(w, 'error', 'measurement', 'It could not be benchmarked.');
       continue;
     }
     const logs = pairedRounds(screen, 'original', key, head.size).map((x) => Math.log(x.originalNs / x.candidateNs));
@@ -735,12 +753,13 @@ async function benchmarkSurvivors(
       finish(
         p.w,
         'not-faster',
+        'screening',
         `Not confirmed: screening measured ${fmtRatio(s.estimate)} (95% CI ${fmtRatio(s.low)}–${fmtRatio(s.high)}), but only the ${DEFAULTS.maxConfirm} most promising candidates are confirmed and ${toConfirm.length} measured faster in screening.`,
       );
     } else {
       const d = decide(s, minSpeedup);
       if (d.unmeasured) update(p.w, { speedup: null });
-      finish(p.w, 'not-faster', `${d.reason.replace(/\.$/, '')} in screening.`);
+      finish(p.w, 'not-faster', 'screening', `${d.reason.replace(/\.$/, '')} in screening.`);
     }
   }
   // The number of confirmation rounds is fixed before they start (never "until significant"):
@@ -776,7 +795,7 @@ async function benchmarkSurvivors(
     w.spentMs += res.armWallMs.get(w.report.id) ?? 0;
     const fail = res.failures.get(w.report.id) ?? res.failures.get('original');
     if (fail) {
-      finish(w, 'error', `Confirmation failed: ${fail}.`);
+      finish(w, 'error', CODE_FAILURES.has(fail.kind) ? 'confirmation' : 'measurement', `Confirmation failed: ${fail.reason}.`);
       continue;
     }
     if (calibrate && !res.failures.has('aa')) {
@@ -819,7 +838,7 @@ async function benchmarkSurvivors(
     let workload: CandidateReport['workload'] = null;
     if (extra.workload) {
       if (checksumsDisagree(res, w.report.id, WORKLOAD_SIZE)) {
-        finish(w, 'incorrect', "Its results differ from the original's on the calls captured from the project's tests (checksums of the returned values disagree).");
+        finish(w, 'incorrect', 'confirmation', "Its results differ from the original's on the calls captured from the project's tests (checksums of the returned values disagree).");
         continue;
       }
       const wp = pairedRounds(res, 'original', w.report.id, WORKLOAD_SIZE);
@@ -846,18 +865,33 @@ async function benchmarkSurvivors(
       if (t.status === 'failed') {
         const first = t.failed[0]!;
         const more = t.failed.length > 1 ? ` (and ${t.failed.length - 1} more)` : '';
-        finish(w, 'incorrect', `It fails the project's test '${first.name}' in ${first.file}${more}: ${first.message ?? 'no message'}`);
+        finish(w, 'incorrect', 'tests', `It fails the project's test '${first.name}' in ${first.file}${more}: ${first.message ?? 'no message'}`);
         continue;
       }
       if (t.status === 'error') {
-        finish(w, /did not finish/.test(t.detail ?? '') ? 'timeout' : 'incorrect', `The project's tests, which pass on the original, could not run with it: ${t.detail ?? 'unknown error'}.`);
+        finish(w, t.errorKind === 'timeout' ? 'timeout' : 'incorrect', 'tests', `The project's tests, which pass on the original, could not run with it: ${t.detail ?? 'unknown error'}.`);
         continue;
       }
       reason = `${reason} The project's tests pass with it (${t.passed}).`;
     }
-    finish(w, verdict, reason);
+    finish(w, verdict, 'confirmation', reason);
   }
 }
+
+/** The verdict of a candidate whose benchmark process failed, by why it failed. */
+/** Failures of a benchmark process that are the candidate's doing (the others are the measurement's). */
+const CODE_FAILURES: ReadonlySet<ArmFailureKind> = new Set(['threw', 'memory', 'timeout', 'clock', 'load']);
+
+const ARM_FAILURE_VERDICT: Record<ArmFailureKind, VerdictKind> = {
+  memory: 'unsafe',
+  clock: 'unsafe',
+  timeout: 'timeout',
+  threw: 'error',
+  load: 'error',
+  refused: 'error',
+  harness: 'error',
+  crashed: 'error',
+};
 
 /** True when the original and arm `key` returned different results on the same calls at `size` (their result checksums disagree). */
 function checksumsDisagree(res: RoundsResult, key: string, size: number): boolean {

@@ -108,7 +108,7 @@ export class CandidateDocuments implements vscode.TextDocumentContentProvider, v
     }
     const right = candidateUri(job, candidateId);
     this.changed.fire(right);
-    const speed = cand.speedup ? formatSpeedup(cand.speedup) : cand.verdict;
+    const speed = cand.speedup ? formatSpeedup(cand.speedup) : (cand.verdict ?? cand.phase);
     const title = `${path.basename(vscode.Uri.parse(job.view.uri).fsPath)} ↔ ${cand.id}: ${speed}`;
     await vscode.commands.executeCommand('vscode.diff', vscode.Uri.parse(job.view.uri), right, title, { preview: false });
   }
@@ -118,7 +118,7 @@ export class CandidateDocuments implements vscode.TextDocumentContentProvider, v
     const cand = job.candidate(candidateId);
     if (cand && cand.verdict !== 'faster') {
       const go = await vscode.window.showWarningMessage(
-        `Hotpath: ${candidateId} is not a verified speedup (${cand.verdict}: ${cand.reason}). Apply it anyway?`,
+        `Hotpath: ${candidateId} is not a verified speedup (${cand.verdict ?? `still ${cand.phase}`}: ${cand.reason}). Apply it anyway?`,
         { modal: true },
         'Apply Anyway',
       );

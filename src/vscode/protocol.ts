@@ -5,7 +5,9 @@
  *
  * media/results.js is type-checked against this file (media/jsconfig.json).
  */
-import type { CandidateReport, PipelineStage, TestsSummary, TargetSelector } from '../core';
+// Types only, from their defining modules: media/ is type-checked against this file without the engine.
+import type { CandidateReport, PipelineStage, TestsSummary } from '../core/report/report';
+import type { TargetSelector } from '../core/options';
 
 export type JobStatus = 'running' | 'done' | 'cancelled' | 'failed';
 

@@ -8,7 +8,7 @@
  *   SLOW           → not-faster, speedup 1.00
  *   BROKEN         → error ('It does not build: ...')
  */
-import { pendingCandidate, type CandidateReport } from '../../src/core/report/report';
+import { pendingCandidate, type DecidedCandidate as CandidateReport } from '../../src/core/report/report';
 import type { LlmOptions, VariantInput } from '../../src/core/options';
 import type { Counterexample, SpeedupInterval, TargetFunction } from '../../src/core/types';
 import type { ChatRequestBody } from './fake-openai';
@@ -98,10 +98,10 @@ export function fakeEvaluator(jitter = 0): FakeEvaluator {
       calls.push({ round, variants });
       return variants.map((v) => {
         const id = `c${++n}`;
-        const base: CandidateReport = { ...pendingCandidate(id, v.origin, v.source), reason: '', wallMs: 1 };
+        const base: CandidateReport = { ...pendingCandidate(id, v.origin, v.source), phase: 'decided', waitingFor: null, verdict: 'error', decidedAt: 'confirmation', reason: '', wallMs: 1 };
         const fast = /FAST:([\d.]+)/.exec(v.source);
         if (v.source.includes('WRONG')) {
-          return { ...base, verdict: 'incorrect', reason: 'It returns a different value for ([3, 1, 3, 2]).', counterexample: COUNTEREXAMPLE };
+          return { ...base, verdict: 'incorrect', decidedAt: 'verification', reason: 'It returns a different value for ([3, 1, 3, 2]).', counterexample: COUNTEREXAMPLE };
         }
         if (fast) {
           const x = Number(fast[1]) + jitter;
@@ -120,8 +120,8 @@ export function fakeEvaluator(jitter = 0): FakeEvaluator {
         if (v.source.includes('SLOW')) {
           return { ...base, verdict: 'not-faster', reason: 'Not faster.', speedup: interval(1 + jitter), headlineSize: 10000 };
         }
-        if (v.source.includes('BROKEN')) return { ...base, verdict: 'error', reason: 'It does not build: Unexpected token.' };
-        return { ...base, verdict: 'not-faster', reason: 'It is identical to the original function.' };
+        if (v.source.includes('BROKEN')) return { ...base, verdict: 'error', decidedAt: 'build', reason: 'It does not build: Unexpected token.' };
+        return { ...base, verdict: 'not-faster', decidedAt: 'identical', reason: 'It is identical to the original function.' };
       });
     },
   };

@@ -7,7 +7,7 @@ import { buildInputGeneratorMessages, pickGeneratorSource } from '../../src/core
 import { runSearch, SearchController, summarizeSearch, type RoundRecord } from '../../src/core/candidates/search';
 import { silentLogger } from '../../src/core/logger';
 import { LlmError } from '../../src/core/errors';
-import { pendingCandidate, type CandidateReport } from '../../src/core/report/report';
+import { pendingCandidate, type DecidedCandidate as CandidateReport } from '../../src/core/report/report';
 import { startFakeOpenAI } from '../support/fake-openai';
 import {
   answer,
@@ -24,7 +24,7 @@ function controller(over: Partial<ConstructorParameters<typeof SearchController>
 }
 
 function report(id: string, patch: Partial<CandidateReport>): CandidateReport {
-  return { ...pendingCandidate(id, `llm:m#${id.slice(1)} (complexity)`, `function dedupe(xs) { return xs; /* ${id} */ }`), reason: '', ...patch };
+  return { ...pendingCandidate(id, `llm:m#${id.slice(1)} (complexity)`, `function dedupe(xs) { return xs; /* ${id} */ }`), phase: 'decided', waitingFor: null, verdict: 'error', decidedAt: 'confirmation', reason: '', ...patch };
 }
 
 const sp = (x: number) => ({ estimate: x, low: x * 0.9, high: x * 1.1, confidence: 0.95 });

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { runHotpath } from '../../src/core/pipeline';
 import { extractTarget } from '../../src/core/target/extract';
-import type { CandidateReport, Report } from '../../src/core/report/report';
+import type { DecidedCandidate as CandidateReport, Report } from '../../src/core/report/report';
 
 const FIX = resolve(__dirname, '../fixtures/verdicts');
 const variant = (f: string): { origin: string; source: string } => ({ origin: f, source: readFileSync(join(FIX, f), 'utf8') });

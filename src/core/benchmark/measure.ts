@@ -47,9 +47,23 @@ export interface ArmSize {
   totalCalls: number;
 }
 
+/**
+ * Why a benchmark process failed. The code's own doing: 'threw' (an error while measured),
+ * 'memory', 'timeout', 'clock' (its claimed times exceed the process's wall time: the clock was
+ * tampered with), 'load' (it failed to load). The measurement's: 'refused' (the sandbox would not
+ * start), 'harness' (the runner failed), 'crashed' (the process ended without a result).
+ */
+export type ArmFailureKind = 'threw' | 'memory' | 'timeout' | 'clock' | 'load' | 'refused' | 'harness' | 'crashed';
+
+export interface ArmFailure {
+  kind: ArmFailureKind;
+  /** One clause for a sentence: 'it exceeded the memory limit while benchmarking'. */
+  reason: string;
+}
+
 export type ArmResult =
   | { ok: true; sizes: Map<number, ArmSize>; tampers: string[]; denials: Denial[]; wallMs: number }
-  | { ok: false; reason: string; sizes: Map<number, ArmSize>; wallMs: number };
+  | ({ ok: false; sizes: Map<number, ArmSize>; wallMs: number } & ArmFailure);
 
 /** Runs one fresh process that measures `bundle` at each size. */
 export async function measureArm(
@@ -121,20 +135,16 @@ export async function measureArm(
   throwIfAborted(ctx.signal);
   if (stoppedEarly) return { ok: true, sizes, tampers: [...tampers], denials: [...denials.values()], wallMs: run.wallMs };
   for (const m of run.messages) {
-    if (m.type === 'load-error') return { ok: false, reason: `it failed to load: ${m.error}`, sizes, wallMs: run.wallMs };
-    if (m.type === 'refused') return { ok: false, reason: `the sandbox refused to run it: ${m.reason}`, sizes, wallMs: run.wallMs };
-    if (m.type === 'fatal') return { ok: false, reason: `the benchmark harness failed: ${m.error}`, sizes, wallMs: run.wallMs };
+    if (m.type === 'load-error') return { ok: false, kind: 'load', reason: `it failed to load: ${m.error}`, sizes, wallMs: run.wallMs };
+    if (m.type === 'refused') return { ok: false, kind: 'refused', reason: `the sandbox refused to run it: ${m.reason}`, sizes, wallMs: run.wallMs };
+    if (m.type === 'fatal') return { ok: false, kind: 'harness', reason: `the benchmark harness failed: ${m.error}`, sizes, wallMs: run.wallMs };
   }
-  if (benchError) return { ok: false, reason: `it failed while benchmarking ${benchError}`, sizes, wallMs: run.wallMs };
+  if (benchError) return { ok: false, kind: 'threw', reason: `it failed while benchmarking ${benchError}`, sizes, wallMs: run.wallMs };
   const done = run.messages.some((m) => m.type === 'done');
   if (!done) {
-    const why =
-      run.end === 'memory'
-        ? 'it exceeded the memory limit while benchmarking'
-        : run.end === 'timeout'
-          ? 'the benchmark process exceeded its time limit'
-          : `the benchmark process ended early (${run.signal ?? `exit code ${String(run.exitCode)}`})`;
-    return { ok: false, reason: why, sizes, wallMs: run.wallMs };
+    if (run.end === 'memory') return { ok: false, kind: 'memory', reason: 'it exceeded the memory limit while benchmarking', sizes, wallMs: run.wallMs };
+    if (run.end === 'timeout') return { ok: false, kind: 'timeout', reason: 'the benchmark process exceeded its time limit', sizes, wallMs: run.wallMs };
+    return { ok: false, kind: 'crashed', reason: `the benchmark process ended early (${run.signal ?? `exit code ${String(run.exitCode)}`})`, sizes, wallMs: run.wallMs };
   }
   // The child's clock was captured before any user code loaded; still, its claimed sampling
   // time can never exceed the wall time the parent saw for the whole process.
@@ -145,6 +155,7 @@ export async function measureArm(
   if (claimedNs / 1e6 > run.wallMs * 1.05 + 5) {
     return {
       ok: false,
+      kind: 'clock',
       reason: `its measured times (${(claimedNs / 1e6).toFixed(0)} ms) exceed the process's wall time (${run.wallMs.toFixed(0)} ms): the clock was tampered with`,
       sizes,
       wallMs: run.wallMs,
@@ -158,8 +169,8 @@ export interface RoundsResult {
   perArm: Map<string, (Map<number, number> | undefined)[]>;
   /** Per arm, the first successful measurement of each size (checksums). */
   firstSizes: Map<string, Map<number, ArmSize>>;
-  /** Arms that failed, with the reason (they are dropped from later rounds). */
-  failures: Map<string, string>;
+  /** Arms that failed, with why (they are dropped from later rounds). */
+  failures: Map<string, ArmFailure>;
   tampers: Map<string, string[]>;
   /** Accesses the sandbox denied each arm while it was measured. */
   denials: Map<string, Denial[]>;
@@ -183,7 +194,7 @@ export async function runRounds(
   const rng = createRng(ctx.seed ^ 0x5eed);
   const perArm = new Map<string, (Map<number, number> | undefined)[]>(arms.map((a) => [a.key, []]));
   const firstSizes = new Map<string, Map<number, ArmSize>>();
-  const failures = new Map<string, string>();
+  const failures = new Map<string, ArmFailure>();
   const tampers = new Map<string, string[]>();
   const denials = new Map<string, Denial[]>();
   const armWallMs = new Map<string, number>();
@@ -197,7 +208,7 @@ export async function runRounds(
       wallMs += res.wallMs;
       armWallMs.set(arm.key, (armWallMs.get(arm.key) ?? 0) + res.wallMs);
       if (!res.ok) {
-        failures.set(arm.key, res.reason);
+        failures.set(arm.key, { kind: res.kind, reason: res.reason });
         continue;
       }
       if (res.tampers.length) tampers.set(arm.key, res.tampers);

@@ -11,7 +11,7 @@
  * records each round. The code decides what is kept, never the model.
  */
 import { defaultOf } from '../defaults';
-import type { CandidateReport } from '../report/report';
+import type { DecidedCandidate as CandidateReport } from '../report/report';
 import type { CandidateSource, VariantInput } from '../options';
 import type { TargetFunction } from '../types';
 import { silentLogger, type Logger } from '../logger';
@@ -121,8 +121,8 @@ const REPAIR_RANK: Partial<Record<CandidateReport['verdict'], number>> = { incor
 function repairable(c: CandidateReport): boolean {
   if (REPAIR_RANK[c.verdict] === undefined) return false;
   if (c.verdict === 'incorrect') return true;
-  // Not worth a repair: nothing to fix in the code itself.
-  return !/identical to the original|could not be benchmarked|Confirmation failed/i.test(c.reason);
+  // Not worth a repair: nothing to fix in the code itself (a copy of the original, a measurement that failed on its own).
+  return c.decidedAt !== 'identical' && c.decidedAt !== 'measurement';
 }
 
 function idNumber(id: string): number {

@@ -213,7 +213,8 @@ async function runGate(
   throwIfAborted(opts.signal);
   const wallMs = performance.now() - t0;
   if (run.end !== 'completed') {
-    return { status: 'error', passed: 0, failed: [], detail: describeRunFailure(run, opts.timeoutMs), wallMs };
+    const errorKind = run.end === 'timeout' ? 'timeout' : run.end === 'memory' ? 'memory' : 'runner';
+    return { status: 'error', passed: 0, failed: [], detail: describeRunFailure(run, opts.timeoutMs), errorKind, wallMs };
   }
   return judgeGate(run.results, mustPass, baseline, wallMs);
 }

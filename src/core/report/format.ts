@@ -4,7 +4,7 @@
  * panel all use these, so a number reads the same everywhere.
  */
 import type { Denial } from '../sandbox/protocol';
-import type { CodeCoverage } from '../types';
+import type { CodeCoverage, VerdictKind } from '../types';
 
 /** A duration in ms for a sentence: "12 ms", "1.4 s", "0.3 ms". */
 export function formatMs(ms: number): string {
@@ -68,4 +68,9 @@ export function describeCoverage(inputs: number, candidate: CodeCoverage | null,
   if (original && original.uncovered.length > 0) parts.push(`${original.uncovered.length} of ${original.probes} branches of the original never ran: ${places(original)}`);
   if (parts.length === 0) return `${head}; every branch of ${candidate && original ? 'both versions' : candidate ? 'the candidate' : 'the original'} ran.`;
   return `${head}; ${parts.join('; ')}.`;
+}
+
+/** The warning of a decided candidate's coverage: a speedup whose code was not all exercised. */
+export function coverageWarning(verdict: VerdictKind, candidateUnexercised: number): string | null {
+  return verdict === 'faster' && candidateUnexercised > 0 ? 'Faster, but not all of its code was exercised.' : null;
 }

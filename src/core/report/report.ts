@@ -10,15 +10,39 @@ import type { Denial } from '../sandbox/protocol';
 export type { Denial, DenialKind } from '../sandbox/protocol';
 export type { CodeCoverage } from '../types';
 
-export interface CandidateReport {
+/**
+ * Where a candidate stands. 'pending': being built, verified or measured (`waitingFor` says
+ * which); 'verified': equivalent to the original, waiting for its measurement; 'decided': it has
+ * its verdict. Progress events stream all three; a finished report holds only decided ones.
+ */
+export type CandidateReport =
+  | (CandidateFields & { phase: 'pending'; waitingFor: PendingStep; verdict: null; decidedAt: null })
+  | (CandidateFields & { phase: 'verified'; waitingFor: PendingStep; verdict: null; decidedAt: null })
+  | DecidedCandidate;
+
+export type DecidedCandidate = CandidateFields & {
+  phase: 'decided';
+  waitingFor: null;
+  verdict: VerdictKind;
+  /** The step that decided it (a measurement that failed on its own is 'measurement', not the code's fault). */
+  decidedAt: DecisionPoint;
+};
+
+export type CandidatePhase = CandidateReport['phase'];
+
+/** What a candidate that is not decided yet waits for. */
+export type PendingStep = 'build' | 'verification' | 'benchmark' | 'confirmation' | 'tests';
+
+export type DecisionPoint = 'parse' | 'identical' | 'state-check' | 'build' | 'verification' | 'screening' | 'confirmation' | 'measurement' | 'tests';
+
+export interface CandidateFields {
   /** Stable within a report: 'c1', 'c2', ... in the order candidates were received. */
   id: string;
   /** The variant file as given on the command line, or where an LLM candidate came from ('llm:<model>#<n>'). */
   origin: string;
   /** The candidate's replacement text (function plus any helpers), as received. */
   source: string;
-  verdict: VerdictKind;
-  /** One human sentence explaining the verdict. */
+  /** One human sentence explaining the verdict (or, while pending, what is being done). */
   reason: string;
   /** original time / candidate time at the headline size, with its confidence interval; null unless benchmarked. */
   speedup: SpeedupInterval | null;
@@ -64,6 +88,11 @@ export interface CandidateCoverage {
   candidateUnexercised: number;
   /** One sentence for the CLI table and the panel (report/format.ts describeCoverage). */
   summary: string;
+  /**
+   * Set on a `faster` candidate part of whose code no input executed: the sentence the CLI and
+   * the panel show before the summary, as a warning. Null otherwise (and while undecided).
+   */
+  warning?: string | null;
 }
 
 export interface WorkloadMeasurement {
@@ -89,6 +118,8 @@ export interface CandidateTests {
   failed: FailedTest[];
   /** For 'error': what went wrong (timeout, the runner crashed, ...). */
   detail: string | null;
+  /** For 'error': 'timeout' (the run did not finish in time), 'memory', or 'runner' (it failed otherwise); null unless 'error'. */
+  errorKind?: 'timeout' | 'memory' | 'runner' | null;
   wallMs: number;
 }
 
@@ -152,7 +183,7 @@ export interface Report {
     typeNotes: TypeNote[];
   };
   mode: 'check' | 'optimize';
-  candidates: CandidateReport[];
+  candidates: DecidedCandidate[];
   /** id of the fastest `faster` candidate, or null. */
   best: string | null;
   minSpeedup: number;
@@ -213,17 +244,17 @@ export function allNotes(report: Pick<Report, 'notes' | 'target'>): string[] {
   return [...(report.target.typeNotes ?? []).map(describeTypeNote), ...report.notes];
 }
 
-/** The verdict a candidate has while it is still being processed (not part of the final report). */
-export const PENDING_REASON = 'Waiting for verification.';
-
 /** A candidate's report before anything is known about it. */
 export function pendingCandidate(id: string, origin: string, source: string): CandidateReport {
   return {
     id,
     origin,
     source,
-    verdict: 'error',
-    reason: PENDING_REASON,
+    phase: 'pending',
+    waitingFor: 'build',
+    verdict: null,
+    decidedAt: null,
+    reason: 'Waiting to be built.',
     speedup: null,
     diff: '',
     counterexample: null,
