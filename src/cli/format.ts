@@ -1,6 +1,6 @@
 /** Human-readable rendering of a report for the terminal. */
 import { relative, isAbsolute } from 'node:path';
-import { allNotes, type Report, type SpeedupInterval, type VerdictKind } from '../core';
+import { allNotes, formatInterval, formatNs, formatRatio, type Report, type VerdictKind } from '../core';
 
 const ICON: Record<VerdictKind, string> = {
   faster: '✔ faster',
@@ -10,21 +10,6 @@ const ICON: Record<VerdictKind, string> = {
   timeout: '⏱ timeout',
   error: '! error',
 };
-
-export function fmtRatio(x: number): string {
-  return x >= 10 ? `${x.toPrecision(3)}x` : `${x.toFixed(2)}x`;
-}
-
-export function fmtInterval(s: SpeedupInterval): string {
-  return `${fmtRatio(s.estimate)} (${Math.round(s.confidence * 100)}% CI ${fmtRatio(s.low)}–${fmtRatio(s.high)})`;
-}
-
-export function fmtNs(ns: number): string {
-  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
-  return `${ns.toFixed(0)} ns`;
-}
 
 function shown(file: string): string {
   const rel = relative(process.cwd(), file);
@@ -55,7 +40,7 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
       `Verified against the original on ${v.inputs} inputs` +
         (v.originalThrew ? ` (the original threw on ${v.originalThrew})` : '') +
         (v.droppedForTimeout ? `, ${v.droppedForTimeout} dropped for timeouts` : '') +
-        `. Faster means the 95% CI's lower bound is at least ${fmtRatio(report.minSpeedup)}.`,
+        `. Faster means the 95% CI's lower bound is at least ${formatRatio(report.minSpeedup)}.`,
     );
   }
   const t = report.tests;
@@ -72,7 +57,7 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
   out.push('');
   for (const cand of report.candidates) {
     const colour = cand.verdict === 'faster' ? '32' : cand.verdict === 'not-faster' ? '33' : '31';
-    const speed = cand.speedup ? `  ${fmtInterval(cand.speedup)}` : '';
+    const speed = cand.speedup ? `  ${formatInterval(cand.speedup)}` : '';
     out.push(`${c('1', cand.id)}  ${c(colour, ICON[cand.verdict])}${speed}  ${c('2', cand.origin)}`);
     out.push(wrap(cand.reason, '      '));
     if (cand.coverage) {
@@ -81,12 +66,12 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
     }
     if (cand.sizes.length > 1) {
       for (const r of cand.sizes) {
-        out.push(`      n=${r.size}: original ${fmtNs(r.originalNs)}, candidate ${fmtNs(r.candidateNs)}, ${fmtInterval(r.speedup)}`);
+        out.push(`      n=${r.size}: original ${formatNs(r.originalNs)}, candidate ${formatNs(r.candidateNs)}, ${formatInterval(r.speedup)}`);
       }
     }
     if (cand.workload) {
       const w = cand.workload;
-      out.push(`      captured workload (${w.calls} calls): original ${fmtNs(w.originalNs)}, candidate ${fmtNs(w.candidateNs)}, ${fmtInterval(w.speedup)}`);
+      out.push(`      captured workload (${w.calls} calls): original ${formatNs(w.originalNs)}, candidate ${formatNs(w.candidateNs)}, ${formatInterval(w.speedup)}`);
     }
     if (cand.tests) {
       const ts = cand.tests;
@@ -105,7 +90,7 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
   out.push('');
   const best = report.candidates.find((x) => x.id === report.best);
   if (best && best.speedup) {
-    out.push(c('32;1', `Best: ${best.id} (${best.origin}), ${fmtInterval(best.speedup)}${best.headlineSize !== null ? ` at n=${best.headlineSize}` : ''}.`));
+    out.push(c('32;1', `Best: ${best.id} (${best.origin}), ${formatInterval(best.speedup)}${best.headlineSize !== null ? ` at n=${best.headlineSize}` : ''}.`));
     out.push(best.diff.trimEnd());
   } else {
     out.push('No verified speedup.');
@@ -116,11 +101,11 @@ export function formatReport(report: Report, opts: { color: boolean }): string {
       c('2', `Model ${l.model}: ${l.requests} request${l.requests === 1 ? '' : 's'}${l.cachedRequests ? ` (${l.cachedRequests} from cache)` : ''}, ${l.promptTokens} prompt + ${l.completionTokens} completion tokens${l.tokensEstimated ? ' (estimated)' : ''}.`),
     );
     for (const r of l.rounds.length > 1 ? l.rounds : []) {
-      out.push(c('2', `  round ${r.round}: ${r.requests} requests, ${r.promptTokens + r.completionTokens} tokens, ${r.candidates} candidates, ${r.faster} faster${r.bestSpeedup ? ` (best ${fmtRatio(r.bestSpeedup)})` : ''}, LLM ${(r.llmMs / 1000).toFixed(1)} s, evaluation ${(r.evalMs / 1000).toFixed(1)} s`));
+      out.push(c('2', `  round ${r.round}: ${r.requests} requests, ${r.promptTokens + r.completionTokens} tokens, ${r.candidates} candidates, ${r.faster} faster${r.bestSpeedup ? ` (best ${formatRatio(r.bestSpeedup)})` : ''}, LLM ${(r.llmMs / 1000).toFixed(1)} s, evaluation ${(r.evalMs / 1000).toFixed(1)} s`));
     }
   }
   if (report.noiseFloor) {
-    out.push(c('2', `Noise floor (the original against an identical copy): ${fmtInterval(report.noiseFloor)}.`));
+    out.push(c('2', `Noise floor (the original against an identical copy): ${formatInterval(report.noiseFloor)}.`));
   }
   for (const n of allNotes(report)) out.push(c('33', wrap(`Note: ${n}`, '')));
   out.push(

@@ -24,7 +24,7 @@ import { receiverOf } from './target/methods';
 import { speedupFromRounds, decide, fitGrowth, describeGrowth, median, isUninformative } from './benchmark/stats';
 import { crossCallState } from './verify/statecheck';
 import { denialKey } from './verify/verify';
-import { coverageWarning, describeCoverage, describeDenials } from './report/format';
+import { coverageWarning, describeCoverage, describeDenials, formatRatio } from './report/format';
 import { prepareBaseline, shrinkCounterexample, verifyCandidate, type Baseline, type InputSource, type VerifyStageContext } from './verify/stage';
 import { measureArm, runRounds, pairedRounds, type ArmFailureKind, type BenchContext, type BenchTiming, type RoundsResult, type SizePool } from './benchmark/measure';
 import { prepareJobDir, resolveNodePath, runSandboxed, sandboxLayers } from './sandbox/spawn';
@@ -754,7 +754,7 @@ async function benchmarkSurvivors(
         p.w,
         'not-faster',
         'screening',
-        `Not confirmed: screening measured ${fmtRatio(s.estimate)} (95% CI ${fmtRatio(s.low)}–${fmtRatio(s.high)}), but only the ${DEFAULTS.maxConfirm} most promising candidates are confirmed and ${toConfirm.length} measured faster in screening.`,
+        `Not confirmed: screening measured ${formatRatio(s.estimate)} (95% CI ${formatRatio(s.low)}–${formatRatio(s.high)}), but only the ${DEFAULTS.maxConfirm} most promising candidates are confirmed and ${toConfirm.length} measured faster in screening.`,
       );
     } else {
       const d = decide(s, minSpeedup);
@@ -808,7 +808,7 @@ async function benchmarkSurvivors(
       noise.factor = noise.unreliable ? Math.max(aa.high, 1 / aa.low) : 1;
       if (noise.unreliable) {
         notes.push(
-          `The machine was noisy during this run: the original measured against an identical copy of itself gave ${fmtRatio(aa.estimate)} (95% CI ${fmtRatio(aa.low)}–${fmtRatio(aa.high)}). A speedup is claimed only if it clears ${fmtRatio(minSpeedup)} by that margin too (lower bound ≥ ${fmtRatio(minSpeedup * noise.factor)}).`,
+          `The machine was noisy during this run: the original measured against an identical copy of itself gave ${formatRatio(aa.estimate)} (95% CI ${formatRatio(aa.low)}–${formatRatio(aa.high)}). A speedup is claimed only if it clears ${formatRatio(minSpeedup)} by that margin too (lower bound ≥ ${formatRatio(minSpeedup * noise.factor)}).`,
         );
       }
     }
@@ -819,7 +819,7 @@ async function benchmarkSurvivors(
       noise.unreliable && noise.aa && d0.verdict === 'faster' && interval.low / noise.factor < minSpeedup
         ? {
             verdict: 'not-faster' as const,
-            reason: `Measured ${fmtRatio(interval.estimate)} (95% CI ${fmtRatio(interval.low)}–${fmtRatio(interval.high)}), but not claimed: identical code differed by ${fmtRatio(noise.aa.estimate)} on this machine during the run, and the lower bound does not clear ${fmtRatio(minSpeedup)} by that margin`,
+            reason: `Measured ${formatRatio(interval.estimate)} (95% CI ${formatRatio(interval.low)}–${formatRatio(interval.high)}), but not claimed: identical code differed by ${formatRatio(noise.aa.estimate)} on this machine during the run, and the lower bound does not clear ${formatRatio(minSpeedup)} by that margin`,
             unmeasured: false,
           }
         : d0;
@@ -845,7 +845,7 @@ async function benchmarkSurvivors(
       if (wp.length > 0) {
         const ws = speedupFromRounds(wp, { seed: ctx.seed });
         workload = { calls: extra.workload.calls, originalNs: median(wp.map((x) => x.originalNs)), candidateNs: median(wp.map((x) => x.candidateNs)), speedup: ws };
-        const measured = `${fmtRatio(ws.estimate)} (95% CI ${fmtRatio(ws.low)}–${fmtRatio(ws.high)})`;
+        const measured = `${formatRatio(ws.estimate)} (95% CI ${formatRatio(ws.low)}–${formatRatio(ws.high)})`;
         if (verdict === 'faster' && ws.high < 1) {
           verdict = 'not-faster';
           reason = `${reason} But on the ${extra.workload.calls} calls captured from the project's tests it is slower: ${measured}, so no speedup is claimed.`;
@@ -913,6 +913,3 @@ export function plannedRounds(estimate: number, pilotSd: number, minSpeedup: num
   return Math.ceil(((2.6 * sd) / margin) ** 2);
 }
 
-function fmtRatio(x: number): string {
-  return x >= 10 ? `${x.toPrecision(3)}x` : `${x.toFixed(2)}x`;
-}

@@ -8,8 +8,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Job, JobStore } from './jobs';
-import { loadEngine } from '../core';
-import { formatSpeedup } from './format';
+import { formatSpeedup, loadEngine } from '../core';
 import type { HotpathLog } from './log';
 
 export const CANDIDATE_SCHEME = 'hotpath-candidate';

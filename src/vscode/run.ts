@@ -5,13 +5,12 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { CancelledError, HotpathError, InputError, oneLine, loadEngine, type CandidateSource, type LlmOptions, type RunOptions, type TargetSelector, type VariantInput, type PipelineStage, type Report } from '../core';
+import { CancelledError, HotpathError, InputError, oneLine, loadEngine, formatSpeedup, type CandidateSource, type LlmOptions, type RunOptions, type TargetSelector, type VariantInput, type PipelineStage, type Report } from '../core';
 import { isLocalUrl, readSettings } from './config';
 import type { ApiKeyStore } from './secrets';
 import type { HotpathLog } from './log';
 import { type Job, type JobStore } from './jobs';
 import { selectLanguageModel, VsCodeLmCandidateSource } from './lmSource';
-import { formatSpeedup } from './format';
 
 export interface RunDeps {
   /** Where the model response cache lives (the extension's global storage). */

@@ -1,10 +1,42 @@
 /**
  * The one place where report values become text: ratios, intervals, durations, and the
- * sentences that describe denied accesses. The CLI, the JSON report's reasons and the results
- * panel all use these, so a number reads the same everywhere.
+ * sentences that describe denied accesses and coverage. The engine's reasons, the CLI and the
+ * extension's notifications all use these, so a number reads the same everywhere. (The webview,
+ * which cannot import modules, has the speedup phrase and times in media/results.js; keep them
+ * in step with formatSpeedup and formatNs.)
  */
 import type { Denial } from '../sandbox/protocol';
-import type { CodeCoverage, VerdictKind } from '../types';
+import type { CodeCoverage, SpeedupInterval, VerdictKind } from '../types';
+
+/** A ratio for a sentence or a table: "1.23x", "12.3x". */
+export function formatRatio(x: number): string {
+  return x >= 10 ? `${x.toPrecision(3)}x` : `${x.toFixed(2)}x`;
+}
+
+/** An interval with its estimate: "1.23x (95% CI 1.10x–1.38x)". */
+export function formatInterval(s: SpeedupInterval): string {
+  return `${formatRatio(s.estimate)} (${Math.round(s.confidence * 100)}% CI ${formatRatio(s.low)}–${formatRatio(s.high)})`;
+}
+
+/** A ratio in a headline: "3.1", "12", "1.05". */
+function shortRatio(x: number): string {
+  return x >= 10 ? x.toFixed(0) : x >= 1.995 ? x.toFixed(1) : x.toFixed(2);
+}
+
+/** A speedup as a phrase for notifications and titles: "3.1× faster (95% CI 2.8–3.4×)", "1.4× slower (...)". */
+export function formatSpeedup(s: SpeedupInterval): string {
+  const pct = Math.round(s.confidence * 100);
+  const head = s.estimate >= 1 ? `${shortRatio(s.estimate)}× faster` : `${shortRatio(1 / s.estimate)}× slower`;
+  return `${head} (${pct}% CI ${shortRatio(s.low)}–${shortRatio(s.high)}×)`;
+}
+
+/** A per-call time: "850 ns", "12.30 µs", "1.20 ms", "2.00 s". */
+export function formatNs(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(0)} ns`;
+}
 
 /** A duration in ms for a sentence: "12 ms", "1.4 s", "0.3 ms". */
 export function formatMs(ms: number): string {
