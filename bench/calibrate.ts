@@ -101,7 +101,7 @@ function isTiming(x: unknown): x is BenchTiming {
 
 /** Does the engine's first confirmation run an A/A arm and withhold claims when it looks different? */
 function engineHasAaArm(): boolean {
-  return /key:\s*'aa'/.test(readFileSync(PIPELINE_TS, 'utf8'));
+  return /key:\s*'aa'/.test(readFileSync(path.join(REPO, 'src', 'core', 'benchmark', 'stage.ts'), 'utf8'));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,286 @@
+/**
+ * The benchmark stage. Enters: verified candidates (with bundles), the original and its
+ * byte-identical copy, the size pools. Leaves: every candidate decided: screening in fresh
+ * interleaved processes, confirmation of the most promising on fresh rounds planned from the
+ * screening pilot (with the run's A/A arm), the real-workload pool and the project-test gate;
+ * the verdict rests on the confirmation alone.
+ */
+import type { CandidateFields, CandidateReport, CandidateTests } from '../report/report';
+import type { SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
+import { SandboxError } from '../errors';
+import { speedupFromRounds, decide, fitGrowth, describeGrowth, median, isUninformative } from './stats';
+import { denialKey } from '../verify/verify';
+import { describeDenials, formatRatio } from '../report/format';
+import { runRounds, pairedRounds, type ArmFailureKind, type BenchContext, type RoundsResult, type SizePool } from './measure';
+import { CONFIRM_TIMING, DEFAULTS, SCREEN_TIMING, WORKLOAD_SIZE } from './defaults';
+import type { StageFn } from './pools';
+import type { Finish, Working } from '../candidates/working';
+
+/** The run's A/A calibration: the original against its copy, measured in the first confirmation. */
+export interface NoiseState {
+  aa: SpeedupInterval | null;
+  attempted: boolean;
+  /** The A/A interval excluded 1: identical code measured as different during this run. */
+  unreliable: boolean;
+  /** How far identical code was off (≥ 1); claims must clear minSpeedup by this factor too. */
+  factor: number;
+}
+
+export async function benchmarkSurvivors(
+  survivors: Working[],
+  originalBundle: string,
+  copyBundle: string,
+  pools: SizePool[],
+  minSpeedup: number,
+  ctx: BenchContext,
+  stage: StageFn,
+  finish: Finish,
+  update: (w: Working, patch: Partial<CandidateFields>) => void,
+  sizeMeaning: string,
+  notes: string[],
+  noise: NoiseState,
+  benchBudgetMs: number | undefined,
+  extra: { workload: (SizePool & { calls: number }) | null; gate: ((w: Working) => Promise<CandidateTests>) | null },
+): Promise<void> {
+  const headline = pools[pools.length - 1]!;
+  const sizesText = pools.map((p) => p.size).join(', ');
+  stage('benchmarking', `Screening ${survivors.length} candidate${survivors.length === 1 ? '' : 's'} at ${sizeMeaning} ${sizesText}`);
+  const arms = [{ key: 'original', bundle: originalBundle }, ...survivors.map((w) => ({ key: w.report.id, bundle: w.bundle! }))];
+  const screenRounds = survivors.length === 1 ? DEFAULTS.screenRoundsSingle : DEFAULTS.screenRounds;
+  const screen = await runRounds(arms, pools, screenRounds, SCREEN_TIMING, ctx, (r, n) =>
+    stage('benchmarking', `Screening round ${r} of ${n} (${survivors.length + 1} fresh processes per round)`, r, n),
+  );
+  for (const w of survivors) w.spentMs += screen.armWallMs.get(w.report.id) ?? 0;
+  const origFail = screen.failures.get('original');
+  if (origFail) throw new SandboxError(`The original could not be benchmarked: ${origFail.reason}`);
+
+  const promising: { w: Working; est: number; sd: number }[] = [];
+  for (const w of survivors) {
+    const key = w.report.id;
+    const fail = screen.failures.get(key);
+    if (fail) {
+      finish(w, ARM_FAILURE_VERDICT[fail.kind], CODE_FAILURES.has(fail.kind) ? 'screening' : 'measurement', `Equivalent on the test inputs, but ${fail.reason}.`, fail.kind === 'clock' ? { tampered: ['the clock (its measured times exceed its wall time)'] } : {});
+      continue;
+    }
+    const t = (screen.tampers.get(key) ?? []).filter((x) => !(screen.tampers.get('original') ?? []).includes(x));
+    if (t.length) {
+      finish(w, 'unsafe', 'screening', `It changes built-ins the harness relies on: ${t.slice(0, 3).join('; ')}.`, { tampered: t });
+      continue;
+    }
+    const originalDenied = new Set((screen.denials.get('original') ?? []).map(denialKey));
+    const denied = (screen.denials.get(key) ?? []).filter((d) => !originalDenied.has(denialKey(d)));
+    if (denied.length) {
+      finish(w, 'unsafe', 'screening', describeDenials(denied), { denied });
+      continue;
+    }
+    // The benchmark inputs are larger than the verification inputs: both must compute the same results there too.
+    const mismatch = pools.find((p) => checksumsDisagree(screen, key, p.size));
+    if (mismatch) {
+      finish(w, 'incorrect', 'screening', `Its results differ from the original's on the benchmark inputs of ${sizeMeaning} ${mismatch.size} (checksums of the returned values disagree).`);
+      continue;
+    }
+    const rows: SizeMeasurement[] = [];
+    for (const p of pools) {
+      const paired = pairedRounds(screen, 'original', key, p.size);
+      if (paired.length === 0) continue;
+      rows.push({
+        size: p.size,
+        originalNs: median(paired.map((x) => x.originalNs)),
+        candidateNs: median(paired.map((x) => x.candidateNs)),
+        speedup: speedupFromRounds(paired, { seed: ctx.seed }),
+      });
+    }
+    const growth =
+      rows.length >= 3
+        ? (() => {
+            const o = fitGrowth(rows.map((r) => ({ size: r.size, ns: r.originalNs })));
+            const c = fitGrowth(rows.map((r) => ({ size: r.size, ns: r.candidateNs })));
+            return o !== null && c !== null ? { original: o, candidate: c } : null;
+          })()
+        : null;
+    const head = rows.find((r) => r.size === headline.size) ?? rows[rows.length - 1];
+    update(w, { sizes: rows, headlineSize: head?.size ?? null, growth, speedup: head?.speedup ?? null });
+    if (!head) {
+      finish(w, 'error', 'measurement', 'It could not be benchmarked.');
+      continue;
+    }
+    const logs = pairedRounds(screen, 'original', key, head.size).map((x) => Math.log(x.originalNs / x.candidateNs));
+    const mean = logs.reduce((a, b) => a + b, 0) / Math.max(1, logs.length);
+    const sd = logs.length > 1 ? Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1)) : Number.POSITIVE_INFINITY;
+    promising.push({ w, est: head.speedup.estimate, sd });
+  }
+
+  // Confirmation: only the most promising, on fresh rounds; the verdict rests on those alone.
+  promising.sort((a, b) => b.est - a.est);
+  // A screening interval too wide to say anything (the rounds disagree) is a failed measurement,
+  // not a slow candidate: it is measured again on the confirmation's more rounds when a slot is left.
+  const wanted = promising.filter((p) => p.est >= 1 + (minSpeedup - 1) / 2);
+  const unclear = promising.filter((p) => !wanted.includes(p) && p.w.report.speedup !== null && isUninformative(p.w.report.speedup));
+  const toConfirm = [...wanted, ...unclear].slice(0, DEFAULTS.maxConfirm);
+  for (const p of promising) {
+    if (toConfirm.includes(p)) continue;
+    const s = p.w.report.speedup!;
+    if (p.est >= 1 + (minSpeedup - 1) / 2) {
+      // Promising, but only the most promising are confirmed, and only confirmation decides.
+      finish(
+        p.w,
+        'not-faster',
+        'screening',
+        `Not confirmed: screening measured ${formatRatio(s.estimate)} (95% CI ${formatRatio(s.low)}–${formatRatio(s.high)}), but only the ${DEFAULTS.maxConfirm} most promising candidates are confirmed and ${toConfirm.length} measured faster in screening.`,
+      );
+    } else {
+      const d = decide(s, minSpeedup);
+      if (d.unmeasured) update(p.w, { speedup: null });
+      finish(p.w, 'not-faster', 'screening', `${d.reason.replace(/\.$/, '')} in screening.`);
+    }
+  }
+  // The number of confirmation rounds is fixed before they start (never "until significant"):
+  // from the budget when one is given, using the cost of a process seen in screening.
+  const processes = [...screen.perArm.values()].reduce((n, rows) => n + rows.filter(Boolean).length, 0);
+  const screenProcessMs = processes ? screen.wallMs / processes : 500;
+  const startupMs = Math.max(50, screenProcessMs - pools.length * (SCREEN_TIMING.warmupMs + SCREEN_TIMING.timeMs));
+  const perProcessMs = startupMs + CONFIRM_TIMING.warmupMs + CONFIRM_TIMING.timeMs;
+  for (const [k, p] of toConfirm.entries()) {
+    const w = p.w;
+    const arms = noise.attempted ? 2 : 3;
+    const most =
+      benchBudgetMs === undefined
+        ? DEFAULTS.confirmRounds
+        : Math.max(DEFAULTS.minConfirmRounds, Math.min(DEFAULTS.maxConfirmRounds, Math.floor(benchBudgetMs / (arms * perProcessMs))));
+    const confirmRounds = Math.max(DEFAULTS.minConfirmRounds, Math.min(most, plannedRounds(p.est, p.sd, minSpeedup)));
+    stage('confirming', `Confirming ${w.report.id} on ${confirmRounds} fresh rounds at ${sizeMeaning} ${headline.size}`, k + 1, toConfirm.length);
+    // The run's first confirmation also runs the A/A arm: the original against a byte-identical copy.
+    const calibrate = !noise.attempted;
+    noise.attempted = true;
+    const res = await runRounds(
+      [
+        { key: 'original', bundle: originalBundle },
+        { key: w.report.id, bundle: w.bundle! },
+        ...(calibrate ? [{ key: 'aa', bundle: copyBundle }] : []),
+      ],
+      extra.workload ? [headline, extra.workload] : [headline],
+      confirmRounds,
+      CONFIRM_TIMING,
+      { ...ctx, seed: ctx.seed + 7919 * (k + 1) },
+      (r, n) => stage('confirming', `Confirming ${w.report.id}: round ${r} of ${n}`, r, n),
+    );
+    w.spentMs += res.armWallMs.get(w.report.id) ?? 0;
+    const fail = res.failures.get(w.report.id) ?? res.failures.get('original');
+    if (fail) {
+      finish(w, 'error', CODE_FAILURES.has(fail.kind) ? 'confirmation' : 'measurement', `Confirmation failed: ${fail.reason}.`);
+      continue;
+    }
+    if (calibrate && !res.failures.has('aa')) {
+      const aa = speedupFromRounds(pairedRounds(res, 'original', 'aa', headline.size), { seed: ctx.seed });
+      noise.aa = aa;
+      // Identical code should measure as identical: when its interval excludes 1, something
+      // during this run (load, thermal, a noisy neighbour) biased arms by up to this factor,
+      // and every claim must clear the threshold by that factor too.
+      noise.unreliable = aa.low > 1 || aa.high < 1;
+      noise.factor = noise.unreliable ? Math.max(aa.high, 1 / aa.low) : 1;
+      if (noise.unreliable) {
+        notes.push(
+          `The machine was noisy during this run: the original measured against an identical copy of itself gave ${formatRatio(aa.estimate)} (95% CI ${formatRatio(aa.low)}–${formatRatio(aa.high)}). A speedup is claimed only if it clears ${formatRatio(minSpeedup)} by that margin too (lower bound ≥ ${formatRatio(minSpeedup * noise.factor)}).`,
+        );
+      }
+    }
+    const paired = pairedRounds(res, 'original', w.report.id, headline.size);
+    const interval: SpeedupInterval = speedupFromRounds(paired, { seed: ctx.seed });
+    const d0 = decide(interval, minSpeedup);
+    const d =
+      noise.unreliable && noise.aa && d0.verdict === 'faster' && interval.low / noise.factor < minSpeedup
+        ? {
+            verdict: 'not-faster' as const,
+            reason: `Measured ${formatRatio(interval.estimate)} (95% CI ${formatRatio(interval.low)}–${formatRatio(interval.high)}), but not claimed: identical code differed by ${formatRatio(noise.aa.estimate)} on this machine during the run, and the lower bound does not clear ${formatRatio(minSpeedup)} by that margin`,
+            unmeasured: false,
+          }
+        : d0;
+    const growthText = w.report.growth
+      ? ` Growth: original ${describeGrowth(w.report.growth.original)}, candidate ${describeGrowth(w.report.growth.candidate)}.`
+      : '';
+    const at = ` at ${sizeMeaning} ${headline.size}`;
+    let verdict = d.verdict;
+    let reason = d.verdict === 'faster' ? `${d.reason.replace(/\.$/, '')}${at}.${growthText}` : `${d.reason.replace(/\.$/, '')}${at}.`;
+    const rows = w.report.sizes.map((r) =>
+      r.size === headline.size
+        ? { ...r, speedup: interval, originalNs: median(paired.map((x) => x.originalNs)), candidateNs: median(paired.map((x) => x.candidateNs)) }
+        : r,
+    );
+    // The real workload: the calls captured from the project's tests, measured in the same processes.
+    let workload: CandidateReport['workload'] = null;
+    if (extra.workload) {
+      if (checksumsDisagree(res, w.report.id, WORKLOAD_SIZE)) {
+        finish(w, 'incorrect', 'confirmation', "Its results differ from the original's on the calls captured from the project's tests (checksums of the returned values disagree).");
+        continue;
+      }
+      const wp = pairedRounds(res, 'original', w.report.id, WORKLOAD_SIZE);
+      if (wp.length > 0) {
+        const ws = speedupFromRounds(wp, { seed: ctx.seed });
+        workload = { calls: extra.workload.calls, originalNs: median(wp.map((x) => x.originalNs)), candidateNs: median(wp.map((x) => x.candidateNs)), speedup: ws };
+        const measured = `${formatRatio(ws.estimate)} (95% CI ${formatRatio(ws.low)}–${formatRatio(ws.high)})`;
+        if (verdict === 'faster' && ws.high < 1) {
+          verdict = 'not-faster';
+          reason = `${reason} But on the ${extra.workload.calls} calls captured from the project's tests it is slower: ${measured}, so no speedup is claimed.`;
+        } else {
+          reason = `${reason} On the ${extra.workload.calls} calls captured from the project's tests: ${measured}.`;
+        }
+      }
+    }
+    // An interval that says nothing is not shown as a result (the rows keep the raw numbers).
+    update(w, { speedup: d.unmeasured ? null : interval, sizes: rows, headlineSize: headline.size, workload });
+    // The final gate: the project's tests with the candidate applied, before any claim.
+    if (verdict === 'faster' && extra.gate) {
+      stage('testing', `Running the project's tests with ${w.report.id} applied`);
+      const t = await extra.gate(w);
+      w.spentMs += t.wallMs;
+      update(w, { tests: t });
+      if (t.status === 'failed') {
+        const first = t.failed[0]!;
+        const more = t.failed.length > 1 ? ` (and ${t.failed.length - 1} more)` : '';
+        finish(w, 'incorrect', 'tests', `It fails the project's test '${first.name}' in ${first.file}${more}: ${first.message ?? 'no message'}`);
+        continue;
+      }
+      if (t.status === 'error') {
+        finish(w, t.errorKind === 'timeout' ? 'timeout' : 'incorrect', 'tests', `The project's tests, which pass on the original, could not run with it: ${t.detail ?? 'unknown error'}.`);
+        continue;
+      }
+      reason = `${reason} The project's tests pass with it (${t.passed}).`;
+    }
+    finish(w, verdict, 'confirmation', reason);
+  }
+}
+
+/** The verdict of a candidate whose benchmark process failed, by why it failed. */
+/** Failures of a benchmark process that are the candidate's doing (the others are the measurement's). */
+const CODE_FAILURES: ReadonlySet<ArmFailureKind> = new Set(['threw', 'memory', 'timeout', 'clock', 'load']);
+
+const ARM_FAILURE_VERDICT: Record<ArmFailureKind, VerdictKind> = {
+  memory: 'unsafe',
+  clock: 'unsafe',
+  timeout: 'timeout',
+  threw: 'error',
+  load: 'error',
+  refused: 'error',
+  harness: 'error',
+  crashed: 'error',
+};
+
+/** True when the original and arm `key` returned different results on the same calls at `size` (their result checksums disagree). */
+function checksumsDisagree(res: RoundsResult, key: string, size: number): boolean {
+  const o = res.firstSizes.get('original')?.get(size);
+  const c = res.firstSizes.get(key)?.get(size);
+  return !!o && !!c && o.checksumCalls === c.checksumCalls && o.checksum !== c.checksum;
+}
+
+/**
+ * Confirmation rounds planned from the screening pilot (a two-stage design: the confirmation
+ * data are fresh, so sizing them from the pilot does not bias the decision). Enough rounds for
+ * the interval's half-width to be about half the distance between the screened estimate and the
+ * threshold, with the pilot's spread inflated for its few rounds.
+ */
+export function plannedRounds(estimate: number, pilotSd: number, minSpeedup: number): number {
+  const margin = (Math.log(estimate) - Math.log(minSpeedup)) / 2;
+  if (!(margin > 0) || !Number.isFinite(pilotSd)) return Number.MAX_SAFE_INTEGER;
+  const sd = Math.max(0.03, pilotSd * 1.5);
+  return Math.ceil(((2.6 * sd) / margin) ** 2);
+}
