@@ -26,22 +26,30 @@ export interface NoiseState {
   factor: number;
 }
 
-export async function benchmarkSurvivors(
-  survivors: Working[],
-  originalBundle: string,
-  copyBundle: string,
-  pools: SizePool[],
-  minSpeedup: number,
-  ctx: BenchContext,
-  stage: StageFn,
-  finish: Finish,
-  update: (w: Working, patch: Partial<CandidateFields>) => void,
-  sizeMeaning: string,
-  notes: string[],
-  noise: NoiseState,
-  benchBudgetMs: number | undefined,
-  extra: { workload: (SizePool & { calls: number }) | null; gate: ((w: Working) => Promise<CandidateTests>) | null },
-): Promise<void> {
+/** What the benchmark stage needs from the run. */
+export interface BenchStageInput {
+  originalBundle: string;
+  copyBundle: string;
+  pools: SizePool[];
+  minSpeedup: number;
+  bench: BenchContext;
+  stage: StageFn;
+  finish: Finish;
+  update: (w: Working, patch: Partial<CandidateFields>) => void;
+  sizeMeaning: string;
+  notes: string[];
+  noise: NoiseState;
+  /** Time for confirming one candidate, in ms (sets the confirmation rounds); undefined: DEFAULTS.confirmRounds. */
+  benchBudgetMs: number | undefined;
+  /** The real-workload pool (calls captured from the project's tests), or null. */
+  workload: (SizePool & { calls: number }) | null;
+  /** The project-test gate, or null when the project's tests are not used. */
+  gate: ((w: Working) => Promise<CandidateTests>) | null;
+}
+
+export async function benchmarkSurvivors(input: BenchStageInput, survivors: Working[]): Promise<void> {
+  const { originalBundle, copyBundle, pools, minSpeedup, bench: ctx, stage, finish, update, sizeMeaning, notes, noise, benchBudgetMs } = input;
+  const extra = { workload: input.workload, gate: input.gate };
   const headline = pools[pools.length - 1]!;
   const sizesText = pools.map((p) => p.size).join(', ');
   stage('benchmarking', `Screening ${survivors.length} candidate${survivors.length === 1 ? '' : 's'} at ${sizeMeaning} ${sizesText}`);
