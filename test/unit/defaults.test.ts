@@ -89,6 +89,25 @@ void test('the README quotes the same --min-speedup default', () => {
   for (const q of quoted) assert.equal(q, USER_DEFAULTS.minSpeedup.default);
 });
 
+void test("the README's settings table states the table's defaults and ranges", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  for (const [key, option] of Object.entries(SETTINGS)) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`${key}\` |`));
+    assert.ok(row, `${key} has a row`);
+    const cell = row.split('|')[2]!.trim();
+    const spec = USER_DEFAULTS[option] as { default: unknown; min?: number; max?: number };
+    if (typeof spec.default === 'string') {
+      assert.ok(cell.includes(spec.default), `${key}: '${cell}' states ${spec.default}`);
+      continue;
+    }
+    const m = /^(\d+(?:\.\d+)?)/.exec(cell);
+    assert.ok(m, `${key}: '${cell}' starts with the default`);
+    assert.equal(Number(m[1]), spec.default, `${key} default in the README`);
+    const range = /\((\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)\)/.exec(cell);
+    if (range) assert.deepEqual([Number(range[1]), Number(range[2])], [spec.min, spec.max], `${key} range in the README`);
+  }
+});
+
 void test('settings are clamped into range and fall back to the default when not a number', () => {
   assert.equal(clampOption('rounds', 99), USER_DEFAULTS.rounds.max);
   assert.equal(clampOption('rounds', 0), USER_DEFAULTS.rounds.min);
