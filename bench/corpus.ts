@@ -205,11 +205,14 @@ async function main(): Promise<void> {
   mkdirSync(args.out, { recursive: true });
   const resultsPath = path.join(args.out, 'corpus-results.json');
   const previous = new Map<string, AaResult>();
+  let old: CorpusResults | null = null;
   if (args.resume && existsSync(resultsPath)) {
-    const old = JSON.parse(readFileSync(resultsPath, 'utf8')) as CorpusResults;
+    old = JSON.parse(readFileSync(resultsPath, 'utf8')) as CorpusResults;
     for (const r of old.aa) previous.set(r.id, r);
   }
-  const started = Date.now();
+  const previousRefusals = new Map((old?.refused ?? []).filter((f) => f.stage === 'run').map((f) => [f.id, f]));
+  // A resumed run adds its time to the earlier one's and keeps when and how that one started.
+  const started = Date.now() - (old?.wallMs ?? 0);
   const results: CorpusResults = {
     packages: [],
     found: 0,
@@ -223,9 +226,9 @@ async function main(): Promise<void> {
       cores: os.cpus().length,
       memGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
-      loadStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      loadStart: old?.machine.loadStart ?? os.loadavg().map((l) => Math.round(l * 100) / 100),
       loadEnd: [],
-      date: new Date().toISOString(),
+      date: old?.machine.date ?? new Date().toISOString(),
     },
     wallMs: 0,
   };
@@ -264,6 +267,11 @@ async function main(): Promise<void> {
         const done = previous.get(id);
         if (done) {
           results.aa.push(done);
+          continue;
+        }
+        const refusedBefore = previousRefusals.get(id);
+        if (refusedBefore) {
+          results.refused.push(refusedBefore);
           continue;
         }
         if (runs >= args.limit) continue;
@@ -364,10 +372,12 @@ function renderMarkdown(r: CorpusResults, args: Args): string {
   lines.push(`| extracted | ${r.accepted} |`);
   lines.push(`| refused when run (inputs could not be generated, ...) | ${refusedAtRun} |`);
   lines.push(`| accepted (A/A run) | ${accepted} |`);
-  if (r.accepted - refusedAtRun > ran) lines.push(`| not run (--limit) | ${r.accepted - refusedAtRun - ran} |`);
+  if (r.accepted - refusedAtRun > ran) lines.push(`| not run (stopped or --limit) | ${r.accepted - refusedAtRun - ran} |`);
   for (const [k, v] of [...byVerdict].sort((a, b) => b[1] - a[1])) lines.push(`| A/A \`${k}\` | ${v} |`);
   lines.push(`| infrastructure errors | ${r.errors.length} |`);
   lines.push('');
+  const notRun = r.accepted - refusedAtRun - ran;
+  if (notRun > 0) lines.push(`**Partial run:** ${ran} of the ${r.accepted - refusedAtRun} accepted functions and methods were run; ${notRun} were not (the run was stopped; \`--resume\` continues it).`, '');
   lines.push(`False verdicts (faster, incorrect, timeout): **${falseVerdicts}**. Without a verdict: **${noVerdict}** of ${accepted} (${pct(noVerdict, accepted)}).`, '');
   lines.push('## Refused, by reason', '');
   const cats = new Map<string, Refusal[]>();

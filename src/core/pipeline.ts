@@ -153,9 +153,11 @@ async function evaluate(run: TargetRun, variants: VariantInput[]): Promise<Decid
 async function benchmarkStage(run: TargetRun, prep: Prepared, survivors: Working[]): Promise<void> {
   const { ctx, target, originals, candidates } = run;
   const stage = ctx.progress.stage;
-  run.pools ??= await choosePools(target, originals.originalBundle, run.ladder, prep.benchBySize ?? run.modelBenchInputs, run.bench, stage);
+  const failure: { reason?: string } = {};
+  run.pools ??= await choosePools(target, originals.originalBundle, run.ladder, prep.benchBySize ?? run.modelBenchInputs, run.bench, stage, failure);
   if (run.pools.length === 0) {
-    for (const w of survivors) candidates.finish(w, 'not-faster', 'measurement', 'Equivalent, but no benchmark input size could be run within the time limits.');
+    const why = failure.reason ? `: measuring the original failed (${failure.reason})` : ' within the time limits';
+    for (const w of survivors) candidates.finish(w, 'not-faster', 'measurement', `Equivalent, but no benchmark input size could be run${why}.`);
     return;
   }
   const tests = prep.projectTests;

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { harvestLiterals, literalsOfExpression } from '../../src/core/inputs/literals';
 import { generateVerifyInputs } from '../../src/core/inputs/inputs';
+import { mutateArgLists } from '../../src/core/inputs/mutate';
+import { createRng } from '../../src/core/rng';
 import type { ParamInfo } from '../../src/core/types';
 
 const FIX = resolve(__dirname, '../fixtures/verdicts');
@@ -61,5 +63,19 @@ void describe('literals', () => {
     const rows = generateVerifyInputs([num], { seed: 3, literals: harvest('grade.ts', 'grade') });
     const nums = new Set(rows.map((r) => r[0]));
     for (const n of [79, 80, 81, 89, 90, 91]) assert.ok(nums.has(n), `${n} generated`);
+  });
+});
+
+void describe('mutation toward literals', () => {
+  void it('mutating a list whose array shrank earlier in the same round never reads a leaf that is gone', () => {
+    const literals = harvest('dispatch.js', 'apply');
+    const bases: unknown[][] = [
+      [['a', 'b', 'c', 'd', 'e', 'f'], { k: ['x', 'y', 'z'], n: 1 }],
+      [[['p', 'q'], ['r', 's', 't']], 'op', 3],
+    ];
+    for (let seed = 1; seed <= 300; seed++) {
+      const out = mutateArgLists(bases, literals, 20, createRng(seed));
+      assert.ok(out.length > 0 && out.every((l) => Array.isArray(l)), `seed ${seed}`);
+    }
   });
 });

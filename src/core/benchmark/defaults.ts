@@ -24,6 +24,8 @@ export const DEFAULTS = {
   /** Bounds on confirmation rounds (a budget may raise the most up to maxConfirmRounds). */
   minConfirmRounds: 6,
   maxConfirmRounds: 40,
+  /** A `faster` confirmation whose lower bound is below minSpeedup times this is replicated on fresh rounds before it is claimed. */
+  replicateBelow: 1.25,
   /** Candidates confirmed at most (the most promising after screening). */
   maxConfirm: 3,
   frozenNowMs: FROZEN_NOW_MS,

@@ -27,6 +27,8 @@ export async function choosePools(
   userBySize: Map<number, unknown[][]> | null,
   ctx: BenchContext,
   stage: StageFn,
+  /** Receives why the original's first failed probe failed (for the verdict when no size fits). */
+  failure: { reason?: string } = {},
 ): Promise<SizePool[]> {
   stage('benchmarking', 'Choosing benchmark input sizes');
   // Probe in chunks so that large pools (slow to generate, heavy to clone) are only built when
@@ -51,6 +53,10 @@ export async function choosePools(
     if (pools.length === 0) break;
     first ??= pools[0]!;
     const probe = await measureArm(originalBundle, pools, PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
+    if (!probe.ok) {
+      ctx.logger.debug(`benchmark probe of the original at sizes ${pools.map((p) => p.size).join(', ')}: ${probe.reason}`);
+      failure.reason ??= probe.reason;
+    }
     if (first === pools[0] && probe.sizes.has(first.size)) firstMeasured = true;
     let allFit = true;
     for (const p of pools) {
@@ -92,6 +98,7 @@ async function smallerPools(target: TargetFunction, originalBundle: string, star
     await writeFile(f, serialize(lists));
     const pool = { size, inputsFile: f };
     const probe = await measureArm(originalBundle, [pool], PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
+    if (!probe.ok) ctx.logger.debug(`benchmark probe of the original at size ${size}: ${probe.reason}`);
     const m = probe.sizes.get(size);
     if (m !== undefined && m.medianNs <= DEFAULTS.maxCallNs) out.unshift(pool);
     else if (out.length > 0) break;

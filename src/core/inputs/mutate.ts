@@ -73,6 +73,20 @@ function leaves(list: unknown[]): Leaf[] {
   return out;
 }
 
+function stillThere(leaf: Leaf): boolean {
+  const v: unknown = leaf.get();
+  switch (leaf.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return typeof v === leaf.kind;
+    case 'array':
+      return Array.isArray(v);
+    case 'object':
+      return isPlain(v);
+  }
+}
+
 function token(lits: Literals, rng: Rng): string | null {
   const pool = lits.chars.length + lits.strings.length;
   if (pool === 0) return null;
@@ -158,6 +172,9 @@ export function mutateArgLists(bases: readonly unknown[][], lits: Literals, coun
     const n = rng.int(1, 3);
     for (let k = 0; k < n; k++) {
       const leaf = rng.pick(ls);
+      // An earlier mutation of this list may have shortened an array or replaced an object that
+      // held this leaf: mutate only leaves that are still there with their kind.
+      if (!stillThere(leaf)) continue;
       switch (leaf.kind) {
         case 'string':
           leaf.set(mutateString(leaf.get(), lits, rng));
