@@ -282,3 +282,11 @@ void test('schemas: enums, Partial, intersections, keyed Records, defaults, JSDo
   assert.deepEqual(type(8), { kind: 'unknown' });
   assert.deepEqual(type(9), { kind: 'array', element: { kind: 'union', options: [{ kind: 'number' }, { kind: 'string' }] } });
 });
+
+void test('CommonJS assignments are refused with what to write instead, an anonymous module.exports too', () => {
+  const list = listFunctions('lib.cjs', "'use strict'\nexports.parse = function parse(s) { return s }\nmodule.exports.fmt = (x) => String(x)\nmodule.exports = function (a) { return a }\n");
+  const reasons = list.map((f) => [f.name, f.supported, f.reason]);
+  assert.deepEqual(reasons.map((r) => r[1]), [false, false, false], JSON.stringify(reasons));
+  assert.match(String(reasons[0]![2]), /'parse' is assigned to exports\.parse; declare it as a top-level function \(function parse\(\.\.\.\)\)/);
+  assert.match(String(reasons[2]![2]), /^The function assigned to module\.exports has no name; declare it as a top-level function/);
+});

@@ -334,8 +334,11 @@ function collect(sf: ts.SourceFile): Found[] {
       if (target !== null && fn) {
         const name = fn.name?.text ?? (target === '' ? 'module.exports' : target);
         const where = target === '' ? 'module.exports' : `exports.${target}`;
+        const anonymous = !fn.name && target === '';
         add(name, st, {
-          reason: `'${name}' is assigned to ${where}; declare it as a top-level function (function ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : 'name'}(...)) and export that.`,
+          reason: anonymous
+            ? 'The function assigned to module.exports has no name; declare it as a top-level function (function name(...)) and export that (module.exports = name).'
+            : `'${name}' is assigned to ${where}; declare it as a top-level function (function ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : 'name'}(...)) and export that.`,
           label: 'exports assignment',
         });
         visitNested(fn, name);
