@@ -9,6 +9,7 @@
  *   --limit N      stop after N A/A runs (0: only count what would run)
  *   --out DIR      where results.json and CORPUS.md go (default: bench/)
  *   --resume       keep the A/A results already in DIR/corpus-results.json, run the rest
+ *   --retry-errors with --resume: run again the functions that ended in an infrastructure error
  *
  * An A/A run must never be `faster`, `incorrect` or `timeout`: the function is compared with
  * itself, so any of those is a false verdict. `unsafe` is a finding about the function itself
@@ -56,10 +57,11 @@ interface Args {
   limit: number;
   out: string;
   resume: boolean;
+  retryErrors: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { only: [], limit: Infinity, out: path.join(ROOT, 'bench'), resume: false };
+  const args: Args = { only: [], limit: Infinity, out: path.join(ROOT, 'bench'), resume: false, retryErrors: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -71,7 +73,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--limit') args.limit = Number(value());
     else if (a === '--out') args.out = path.resolve(value());
     else if (a === '--resume') args.resume = true;
-    else throw new Error(`Unknown option ${a}. Options: --only <text>, --limit N, --out DIR, --resume.`);
+    else if (a === '--retry-errors') args.retryErrors = true;
+    else throw new Error(`Unknown option ${a}. Options: --only <text>, --limit N, --out DIR, --resume, --retry-errors.`);
   }
   if (!(args.limit >= 0)) throw new Error('--limit must be a number (0: count only, run nothing)');
   return args;
@@ -211,6 +214,7 @@ async function main(): Promise<void> {
     for (const r of old.aa) previous.set(r.id, r);
   }
   const previousRefusals = new Map((old?.refused ?? []).filter((f) => f.stage === 'run').map((f) => [f.id, f]));
+  const previousErrors = new Map((old?.errors ?? []).map((e) => [e.id, e]));
   // A resumed run adds its time to the earlier one's and keeps when and how that one started.
   const started = Date.now() - (old?.wallMs ?? 0);
   const results: CorpusResults = {
@@ -274,6 +278,12 @@ async function main(): Promise<void> {
           results.refused.push(refusedBefore);
           continue;
         }
+        // An earlier run's infrastructure error is kept unless this run is allowed to retry it (--retry-errors).
+        const erredBefore = previousErrors.get(id);
+        if (erredBefore && !args.retryErrors) {
+          results.errors.push(erredBefore);
+          continue;
+        }
         if (runs >= args.limit) continue;
         runs++;
         const t0 = Date.now();
@@ -328,11 +338,12 @@ async function main(): Promise<void> {
 function summarize(r: CorpusResults) {
   const byVerdict = new Map<string, number>();
   for (const a of r.aa) {
-    const key = a.verdict === 'not-faster' && a.speedup === null && /could not be measured/i.test(a.reason) ? 'no verdict (could not be measured)' : a.verdict;
+    // Equivalent but never measured (no size could be run, or an interval too wide to say anything).
+    const key = a.verdict === 'not-faster' && a.speedup === null ? 'no verdict (not measured)' : a.verdict;
     byVerdict.set(key, (byVerdict.get(key) ?? 0) + 1);
   }
   const falseVerdicts = (byVerdict.get('faster') ?? 0) + (byVerdict.get('incorrect') ?? 0) + (byVerdict.get('timeout') ?? 0);
-  const noVerdict = (byVerdict.get('error') ?? 0) + (byVerdict.get('no verdict (could not be measured)') ?? 0) + r.errors.length;
+  const noVerdict = (byVerdict.get('error') ?? 0) + (byVerdict.get('no verdict (not measured)') ?? 0) + r.errors.length;
   return { byVerdict, falseVerdicts, noVerdict };
 }
 
