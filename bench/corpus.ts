@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { runHotpath } from '../src/core/pipeline';
-import { extractTarget, listFunctions, parseSource } from '../src/core/target/extract';
+import { exportedNames, extractTarget, listFunctions, parseSource } from '../src/core/target/extract';
 import { InputError, oneLine } from '../src/core/errors';
 import { silentLogger } from '../src/core/logger';
 
@@ -82,47 +82,6 @@ function parseArgs(argv: string[]): Args {
 
 // ---------------------------------------------------------------------------------------------
 // What each package exports
-
-/** Top-level names a module exports (ESM modifiers and lists, `export default`, CommonJS assignments). */
-function exportedNames(sf: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  const addExpr = (e: ts.Expression) => {
-    if (ts.isIdentifier(e)) names.add(e.text);
-    else if (ts.isObjectLiteralExpression(e)) {
-      for (const p of e.properties) {
-        if (ts.isShorthandPropertyAssignment(p)) names.add(p.name.text);
-        else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.initializer)) names.add(p.initializer.text);
-        else if ((ts.isMethodDeclaration(p) || ts.isPropertyAssignment(p)) && ts.isIdentifier(p.name)) names.add(p.name.text);
-      }
-    }
-  };
-  const isExportsRef = (e: ts.Expression): boolean =>
-    (ts.isIdentifier(e) && e.text === 'exports') ||
-    (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'module' && e.name.text === 'exports');
-  for (const st of sf.statements) {
-    const exportedDecl = ts.canHaveModifiers(st) && (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-    if (exportedDecl) {
-      if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) names.add(st.name.text);
-      if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
-    } else if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
-      for (const el of st.exportClause.elements) names.add((el.propertyName ?? el.name).text);
-    } else if (ts.isExportAssignment(st)) {
-      addExpr(st.expression);
-    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = st.expression.left;
-      if (isExportsRef(left)) addExpr(st.expression.right);
-      else if (ts.isPropertyAccessExpression(left) && isExportsRef(left.expression)) {
-        names.add(left.name.text);
-        if (ts.isIdentifier(st.expression.right)) names.add(st.expression.right.text);
-        const fn = st.expression.right;
-        if ((ts.isFunctionExpression(fn) || ts.isClassExpression(fn)) && fn.name) names.add(fn.name.text);
-      }
-    }
-  }
-  // An anonymous `module.exports = function () {}` is listed by Hotpath as 'module.exports'.
-  names.add('module.exports');
-  return names;
-}
 
 function sourceFiles(dir: string, skip: RegExp | undefined): string[] {
   if (!existsSync(dir)) throw new Error(`${path.relative(ROOT, dir)} is missing: run npm install`);

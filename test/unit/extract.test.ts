@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { extractTarget, listFunctions } from '../../src/core/target/extract';
+import { exportedNames, extractTarget, listFunctions, parseSource } from '../../src/core/target/extract';
 import { InputError } from '../../src/core/errors';
 import type { TypeSchema } from '../../src/core/types';
 
@@ -289,4 +289,11 @@ void test('CommonJS assignments are refused with what to write instead, an anony
   assert.deepEqual(reasons.map((r) => r[1]), [false, false, false], JSON.stringify(reasons));
   assert.match(String(reasons[0]![2]), /'parse' is assigned to exports\.parse; declare it as a top-level function \(function parse\(\.\.\.\)\)/);
   assert.match(String(reasons[2]![2]), /^The function assigned to module\.exports has no name; declare it as a top-level function/);
+});
+
+void test('exportedNames: ESM declarations and lists, CommonJS assignments and object literals', () => {
+  const esm = exportedNames(parseSource('m.ts', 'export function a() {}\nfunction b() {}\nconst c = () => 1\nexport { c }\nexport class D {}\n'));
+  assert.ok(['a', 'c', 'D'].every((n) => esm.has(n)) && !esm.has('b'), JSON.stringify([...esm]));
+  const cjs = exportedNames(parseSource('m.cjs', 'const f = () => 1\nfunction g() {}\nexports.h = function named() {}\nmodule.exports = { f, k() {} }\n'));
+  assert.ok(['f', 'h', 'named', 'k', 'module.exports'].every((n) => cjs.has(n)) && !cjs.has('g'), JSON.stringify([...cjs]));
 });

@@ -503,6 +503,37 @@ function exportedByReference(sf: ts.SourceFile): Set<string> {
   return names;
 }
 
+/**
+ * Every top-level name a module exports, for listings: exportedByReference's names plus
+ * declarations with `export`, `exports.x` / `module.exports.x` property names and the names of
+ * the function or class expressions assigned there, the keys of an exported object literal, and
+ * 'module.exports' itself (how an anonymous `module.exports = function` is listed).
+ */
+export function exportedNames(sf: ts.SourceFile): Set<string> {
+  const names = exportedByReference(sf);
+  const addKeys = (e: ts.Expression) => {
+    if (!ts.isObjectLiteralExpression(e)) return;
+    for (const p of e.properties) if ((ts.isMethodDeclaration(p) || ts.isPropertyAssignment(p)) && ts.isIdentifier(p.name)) names.add(p.name.text);
+  };
+  for (const st of sf.statements) {
+    if (hasModifier(st, ts.SyntaxKind.ExportKeyword)) {
+      for (const d of declaredNames(st)) names.add(d.name);
+    } else if (ts.isExportAssignment(st)) {
+      addKeys(st.expression);
+    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const { left, right } = st.expression;
+      const target = ts.isIdentifier(left) && left.text === 'exports' ? '' : exportsTarget(left);
+      if (target === '') addKeys(right);
+      else if (target !== null) {
+        names.add(target);
+        if ((ts.isFunctionExpression(right) || ts.isClassExpression(right)) && right.name) names.add(right.name.text);
+      }
+    }
+  }
+  names.add('module.exports');
+  return names;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Extraction
 
