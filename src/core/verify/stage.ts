@@ -29,8 +29,8 @@ import { serialize } from 'node:v8';
 import { createHash } from 'node:crypto';
 import { InputError, SandboxError, throwIfAborted } from '../errors';
 import type { CodeCoverage } from '../types';
-import type { Logger } from '../logger';
 import type { BundleResult } from '../build/bundle';
+import type { BenchContext } from '../benchmark/measure';
 import { instrumentForCoverage, type Probe } from '../build/instrument';
 import { generateTargetVerifyInputs, inputsAreScalarOnly } from '../inputs/inputs';
 import { harvestLiterals, literalsOfExpression, mergeLiterals, newLiterals, isEmptyLiterals, type Literals } from '../inputs/literals';
@@ -63,18 +63,12 @@ export const VERIFY_DEFAULTS = {
   shrinkBudgetMs: 10_000,
 } as const;
 
-export interface VerifyStageContext {
+/** The sandbox settings of the benchmark's context, plus what verification needs. */
+export interface VerifyStageContext extends BenchContext {
   target: TargetFunction;
   /** The user's file, absolute. */
   file: string;
-  jobDir: string;
-  nodePath: string;
   callTimeoutMs: number;
-  memoryMb: number;
-  seed: number;
-  frozenNowMs: number;
-  signal?: AbortSignal;
-  logger: Logger;
   receiver: CallReceiver;
   /** Bundles a version of the user's module (bundleVariant with the run's settings). */
   build: (text: string, outFile: string) => Promise<BundleResult>;
