@@ -35,6 +35,11 @@ export type TypeSchema =
   | { kind: 'union'; options: TypeSchema[] }
   /** A callback parameter: generated as a small pure function where possible. */
   | { kind: 'function' }
+  /**
+   * An instance of a class of the user's project, built in the child as `new Class(...args)`
+   * from generated constructor arguments; `ref` indexes TargetFunction.classes.
+   */
+  | { kind: 'instance'; name: string; ref: number; args: TypeSchema[] }
   /** No usable type information (`any`, `unknown`, untyped JS). */
   | { kind: 'unknown' };
 
@@ -128,6 +133,23 @@ export interface TargetFunction {
   context: ModuleContext;
   /** Set when the target is a method, getter or object-literal method; null for a plain function. */
   method: MethodInfo | null;
+  /**
+   * Constructor parameters of an instance method's class, with types from the type checker
+   * (absent: read syntactically from the class, see target/methods.ts).
+   */
+  ctorParams?: ParamInfo[];
+  /** Classes whose instances the inputs construct (`instance` schemas), exposed by every bundle. */
+  classes?: ClassRef[];
+}
+
+/** A class the bundle exposes so that generated inputs can construct its instances. */
+export interface ClassRef {
+  /** The class's name, as shown in rendered calls. */
+  name: string;
+  /** Absolute path of the file that declares it. */
+  file: string;
+  /** The name it is exported under from `file`; null when it is declared in the target's own file (referred to by `name`). */
+  exportName: string | null;
 }
 
 /**

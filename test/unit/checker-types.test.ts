@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extractTarget } from '../../src/core/target/extract';
 import typescript from 'typescript';
@@ -34,11 +34,49 @@ function ts(name: string): TargetFunction {
   return extractTarget(TS_TARGET, { name });
 }
 
-void test('config lookup: nearest tsconfig.json; for JS the nearer of tsconfig.json and jsconfig.json', () => {
+void test('config lookup: the nearest config that includes the file (tsconfig.json; for JS the nearer of it and jsconfig.json)', () => {
   assert.equal(findProjectConfig(TS_TARGET), path.join(FIX, 'ts-paths', 'tsconfig.json'));
   assert.equal(findProjectConfig(JS_TARGET), path.join(FIX, 'js-jsdoc', 'jsconfig.json'));
-  // A TS file ignores jsconfig.json and finds the repository's own tsconfig above it.
-  assert.equal(findProjectConfig(path.join(FIX, 'js-jsdoc', 'types.ts')), path.resolve(__dirname, '..', '..', 'tsconfig.json'));
+  // A TS file ignores jsconfig.json; the repository's own tsconfig above it excludes test/fixtures, so none owns it.
+  assert.equal(findProjectConfig(path.join(FIX, 'js-jsdoc', 'types.ts')), null);
+  // A file the repository's tsconfig includes is owned by it.
+  assert.equal(findProjectConfig(path.resolve(__dirname, '..', '..', 'src', 'core', 'pipeline.ts')), path.resolve(__dirname, '..', '..', 'tsconfig.json'));
+});
+
+void test('config lookup: a config that does not include the file is skipped (package sources under node_modules, excluded folders, solution-style references)', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'hotpath-owner-'));
+  try {
+    const write = (rel: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    };
+    // The project: Node16 resolution, only src/ included; a package installed under node_modules ships its TS sources.
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'Node16', moduleResolution: 'Node16', strict: true }, include: ['src'] }));
+    write('src/a.ts', 'export const a = 1;\n');
+    write('scripts/tool.ts', 'export const t = 1;\n');
+    write('node_modules/pkg/package.json', JSON.stringify({ name: 'pkg', type: 'module' }));
+    write('node_modules/pkg/src/types.ts', 'export interface Opts { depth: number }\n');
+    write('node_modules/pkg/src/index.ts', "import type { Opts } from './types'\nexport function walk(o: Opts): number { return o.depth }\n");
+    assert.equal(findProjectConfig(path.join(root, 'src', 'a.ts')), path.join(root, 'tsconfig.json'));
+    assert.equal(findProjectConfig(path.join(root, 'scripts', 'tool.ts')), null);
+    const pkgFile = path.join(root, 'node_modules', 'pkg', 'src', 'index.ts');
+    assert.equal(findProjectConfig(pkgFile), null);
+    // With default options (bundler resolution) the package's extensionless relative import resolves;
+    // the project's Node16 options would have left `Opts` unresolved.
+    const walk = extractTarget(pkgFile, { name: 'walk' });
+    assert.deepEqual(walk.params[0]?.type, obj(prop('depth', NUM)));
+    assert.deepEqual(walk.typeNotes, []);
+
+    // A solution-style tsconfig (no files of its own) owns what its references include.
+    write('mono/tsconfig.json', JSON.stringify({ files: [], references: [{ path: './packages/core' }] }));
+    write('mono/packages/core/tsconfig.json', JSON.stringify({ compilerOptions: { composite: true, strict: true }, include: ['lib'] }));
+    write('mono/packages/core/lib/x.ts', 'export const x = 1;\n');
+    assert.equal(findProjectConfig(path.join(root, 'mono', 'packages', 'core', 'lib', 'x.ts')), path.join(root, 'mono', 'packages', 'core', 'tsconfig.json'));
+    write('mono/tools/y.ts', 'export const y = 1;\n');
+    assert.equal(findProjectConfig(path.join(root, 'mono', 'tools', 'y.ts')), null);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 void test('imported interface (with a base), numeric and string enums, literal union, through a `paths` alias', () => {
@@ -120,14 +158,12 @@ void test('type parameters use their constraints; overloads are joined per posit
   assert.deepEqual(types(ts('handler')), { p: POINT, level: LEVEL });
 });
 
-void test('what inputs cannot be generated for stays unknown, with a note naming the parameter and the type', () => {
+void test('what inputs cannot be generated for stays unknown, with a note naming the parameter and the type; project classes become instances', () => {
   const t = ts('notGenerated');
-  assert.deepEqual(types(t), { w: UNKNOWN, re: UNKNOWN, sym: UNKNOWN, mixed: obj(prop('ok', NUM), prop('w', UNKNOWN)) });
-  assert.deepEqual(t.typeNotes, [
-    { param: 'w', type: 'Widget', reason: "'Widget' is a class instance; generated inputs are plain data" },
-    { param: 're', type: 'RegExp', reason: "'RegExp' is a built-in type inputs are not generated for" },
-    { param: 'mixed', type: '{ ok: number; w: Widget }', reason: "'Widget' is a class instance; generated inputs are plain data" },
-  ]);
+  const widget: TypeSchema = { kind: 'instance', name: 'Widget', ref: 0, args: [NUM] };
+  assert.deepEqual(types(t), { w: widget, re: UNKNOWN, sym: UNKNOWN, mixed: obj(prop('ok', NUM), prop('w', widget)) });
+  assert.deepEqual(t.classes, [{ name: 'Widget', file: path.join(FIX, 'ts-paths', 'src', 'lib', 'types.ts'), exportName: 'Widget' }]);
+  assert.deepEqual(t.typeNotes, [{ param: 're', type: 'RegExp', reason: "'RegExp' is a built-in type inputs are not generated for" }]);
 });
 
 void test('a missing module is a note, not a crash; type errors in the file do not matter; simple types need no program', () => {
@@ -251,4 +287,30 @@ void test('the program leaves out imports only function bodies (or other functio
   assert.deepEqual(pruned.slice(0, 6).map((l) => l.trim()), ['', "import type { Shape } from './shape';", '', "import './augment';", '', '/** @typedef {import("./doc").Doc} Doc */']);
   // Without a focus every top-level signature counts.
   assert.equal(pruneImports(sf).split('\n')[2], "import type { Other } from './other';");
+});
+
+void test('a class that cannot be built from outside stays unknown, with the reason', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hotpath-classes-'));
+  try {
+    const file = path.join(dir, 'shapes.ts');
+    writeFileSync(
+      file,
+      [
+        'abstract class Base {\n  abstract area(): number;\n}',
+        'class Hidden {\n  private constructor(readonly n: number) {}\n}',
+        'class Point {\n  constructor(readonly x: number, readonly y?: number) {}\n}',
+        'export function f(b: Base, h: Hidden, p: Point): number {\n  return b.area() + h.n + p.x;\n}',
+      ].join('\n'),
+    );
+    const t = extractTarget(file, { name: 'f' });
+    assert.deepEqual(types(t), { b: UNKNOWN, h: UNKNOWN, p: { kind: 'instance', name: 'Point', ref: 0, args: [NUM, union(UNDEF, NUM)] } });
+    // Declared in the target's own file: the bundle refers to it by name.
+    assert.deepEqual(t.classes, [{ name: 'Point', file, exportName: null }]);
+    assert.deepEqual(t.typeNotes, [
+      { param: 'b', type: 'Base', reason: "'Base' is a class instance that cannot be built: it is abstract" },
+      { param: 'h', type: 'Hidden', reason: "'Hidden' is a class instance that cannot be built: its constructor is not public" },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -366,3 +366,46 @@ void test('sandbox: CommonJS JS class whose constructor validates (construct rec
   assert.equal(bad.verdict, 'incorrect', bad.reason);
   assert.match(bad.counterexample?.input ?? '', /^new Inventory\(.*\)\.countWith\(/);
 });
+
+const LEDGER = join(FIX, 'ledger.ts');
+const REGISTRY = join(FIX, 'registry.ts');
+
+void test('class-typed parameters and constructor arguments become generated instances of the project class', () => {
+  const b = extractTarget(LEDGER, { name: 'busiest' });
+  assert.deepEqual(b.params[0]?.type, { kind: 'instance', name: 'Registry', ref: 0, args: [{ kind: 'number' }] });
+  assert.deepEqual(b.classes, [{ name: 'Registry', file: REGISTRY, exportName: 'Registry' }]);
+  assert.deepEqual(b.typeNotes, []);
+  // The receiver's constructor takes `{ registry: Registry; name: string }` (an interface using an imported type).
+  const m = extractTarget(LEDGER, { name: 'Ledger.totalAbove' });
+  assert.equal(m.ctorParams?.[0]?.type.kind, 'object');
+  assert.deepEqual(m.classes, b.classes);
+  const calls = generateTargetVerifyInputs(m, { seed: 3, count: 40 }).map((args) => renderCall(m, args));
+  assert.ok(calls.every((c) => /^new Ledger\(\{ registry: new Registry\(.*\), name: .*\}\)\.totalAbove\(/.test(c)), calls[0]);
+});
+
+void test('sandbox: receivers and arguments built from project classes are exercised (wrong variants caught, right ones measured)', { timeout: 300_000 }, async () => {
+  const ledger = await runHotpath({
+    file: LEDGER,
+    selector: { name: 'Ledger.totalAbove' },
+    variants: [
+      { origin: 'loop', source: 'totalAbove(min: number): number {\n  let s = 0;\n  for (const v of this.slots) if (v > min) s += v;\n  return s;\n}' },
+      { origin: 'wrong', source: 'totalAbove(min: number): number {\n  let s = 0;\n  for (const v of this.slots) if (v >= min) s += v;\n  return s;\n}' },
+    ],
+  });
+  const by = (o: string) => ledger.candidates.find((c) => c.origin === o)!;
+  const loop = by('loop');
+  assert.ok(['faster', 'not-faster'].includes(loop.verdict), loop.reason);
+  assert.ok(loop.sizes.length > 0, `measured: ${loop.reason}`);
+  const wrong = by('wrong');
+  assert.equal(wrong.verdict, 'incorrect', wrong.reason);
+  assert.match(wrong.counterexample?.input ?? '', /^new Ledger\(\{ registry: new Registry\(\d+\), name: .*\}\)\.totalAbove\(/);
+
+  const busiest = await runHotpath({
+    file: LEDGER,
+    selector: { name: 'busiest' },
+    variants: [{ origin: 'last-wins', source: 'export function busiest(reg: Registry, names: string[]): string | null {\n  let best: string | null = null;\n  let bestCount = -1;\n  for (const name of names) {\n    const c = reg.count(name);\n    if (c >= bestCount) {\n      best = name;\n      bestCount = c;\n    }\n  }\n  return best;\n}' }],
+  });
+  const lw = busiest.candidates[0]!;
+  assert.equal(lw.verdict, 'incorrect', lw.reason);
+  assert.match(lw.counterexample?.input ?? '', /^\(new Registry\(/);
+});

@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { build, type Loader, type Message } from 'esbuild';
 import { SandboxError, throwIfAborted } from '../errors';
-import { OWNER_EXPORT, TARGET_EXPORT } from '../sandbox/protocol';
-import type { Language, MethodInfo } from '../types';
+import { CLASS_EXPORT, OWNER_EXPORT, TARGET_EXPORT } from '../sandbox/protocol';
+import type { ClassRef, Language, MethodInfo } from '../types';
 
 export interface BundleOptions {
   /** The user's file, absolute: imports resolve from its directory. */
@@ -18,6 +18,8 @@ export interface BundleOptions {
   targetName: string;
   /** Set for method targets: the owner is exposed too, and the target is the member's function. */
   method?: MethodInfo | null;
+  /** Classes generated inputs construct (TargetFunction.classes), exposed as CLASS_EXPORT + index. */
+  classes?: readonly ClassRef[];
   moduleKind: 'esm' | 'cjs';
   language: Language;
   outFile: string;
@@ -51,7 +53,30 @@ function loaderFor(file: string, language: Language): Loader {
  * the prototype's method, the static method, the object's method, or a getter's `get` function
  * (from the property descriptor, so the getter is not invoked at load).
  */
-export function exposeTarget(targetName: string, moduleKind: 'esm' | 'cjs', method: MethodInfo | null = null): string {
+export function exposeTarget(targetName: string, moduleKind: 'esm' | 'cjs', method: MethodInfo | null = null, classes: readonly ClassRef[] = []): string {
+  return exposeMember(targetName, moduleKind, method) + exposeClasses(moduleKind, classes);
+}
+
+/**
+ * The statements that expose each class of `classes` as CLASS_EXPORT + index: a class of the
+ * target's own file by its name, another file's class through an import of its export (esbuild
+ * bundles that file once, so the class is the same object the module itself uses).
+ */
+function exposeClasses(moduleKind: 'esm' | 'cjs', classes: readonly ClassRef[]): string {
+  let out = '';
+  classes.forEach((c, i) => {
+    const as = `${CLASS_EXPORT}${i}`;
+    const spec = JSON.stringify(c.file);
+    if (moduleKind === 'esm') {
+      if (c.exportName === null) out += `\nexport { ${c.name} as ${as} };\n`;
+      else out += `\nimport { ${c.exportName === 'default' ? 'default' : c.exportName} as ${as}__ } from ${spec};\nexport { ${as}__ as ${as} };\n`;
+    } else if (c.exportName === null) out += `\n;module.exports.${as} = ${c.name};\n`;
+    else out += `\n;module.exports.${as} = require(${spec})[${JSON.stringify(c.exportName)}];\n`;
+  });
+  return out;
+}
+
+function exposeMember(targetName: string, moduleKind: 'esm' | 'cjs', method: MethodInfo | null): string {
   if (!method) {
     return moduleKind === 'esm'
       ? `\nexport { ${targetName} as ${TARGET_EXPORT} };\n`
@@ -90,7 +115,7 @@ function isBuildFailure(err: unknown): err is { errors: Message[] } {
 
 export async function bundleVariant(opts: BundleOptions): Promise<BundleResult> {
   throwIfAborted(opts.signal);
-  const contents = opts.text + exposeTarget(opts.targetName, opts.moduleKind, opts.method ?? null);
+  const contents = opts.text + exposeTarget(opts.targetName, opts.moduleKind, opts.method ?? null, opts.classes ?? []);
   let errors: Message[];
   try {
     const result = await build({

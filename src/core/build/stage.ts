@@ -27,7 +27,7 @@ export interface Originals {
 export async function buildOriginals(ctx: RunContext, target: TargetFunction): Promise<Originals> {
   ctx.progress.stage('building', `Building the original ${target.name}`);
   const build = (text: string, outFile: string) =>
-    bundleVariant({ file: target.file, text, targetName: target.name, method: target.method, moduleKind: target.context.moduleKind, language: target.language, outFile, signal: ctx.signal });
+    bundleVariant({ file: target.file, text, targetName: target.name, method: target.method, classes: target.classes, moduleKind: target.context.moduleKind, language: target.language, outFile, signal: ctx.signal });
   const originalBundle = join(ctx.scratchDir, 'original.cjs');
   const copyBundle = join(ctx.scratchDir, 'original-copy.cjs');
   for (const out of [originalBundle, copyBundle]) {

@@ -12,7 +12,7 @@
  * counterexample on an input the caller can never pass would not be believable. Untyped
  * (`unknown`) parameters get a varied mix, biased by what the parameter's name suggests.
  */
-import { FN_MARKER, type FnMarkerKind } from '../sandbox/protocol';
+import { FN_MARKER, NEW_MARKER, type FnMarkerKind } from '../sandbox/protocol';
 import { createRng, type Rng } from '../rng';
 import type { ParamInfo, PropertySchema, TargetFunction, TypedArrayName, TypeSchema } from '../types';
 import { callPlan } from '../target/methods';
@@ -130,6 +130,13 @@ export function functionKind(p: Pick<ParamInfo, 'name' | 'typeText'>): FnMarkerK
 
 function marker(kind: FnMarkerKind): Record<string, FnMarkerKind> {
   return { [FN_MARKER]: kind };
+}
+
+type InstanceSchema = Extract<TypeSchema, { kind: 'instance' }>;
+
+/** A generated instance of a project class: the runner builds `new C(...args)` (see sandbox/protocol.ts). */
+function newMarker(s: InstanceSchema, args: unknown[]): Record<string, unknown> {
+  return { [NEW_MARKER]: s.ref, name: s.name, args };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,6 +549,8 @@ function randomValue(s: TypeSchema, rng: Rng, depth: number, fnKind: FnMarkerKin
       return randomValue(rng.pick(s.options), rng, depth, fnKind);
     case 'tuple':
       return s.elements.map((e) => randomValue(e, rng, depth + 1));
+    case 'instance':
+      return newMarker(s, depth >= MAX_DEPTH ? s.args.map(minimalValue) : s.args.map((e) => randomValue(e, rng, depth + 1)));
     case 'array': {
       if (depth >= MAX_DEPTH) return [];
       if (lits && lits.lengths.length > 0 && rng.bool(0.2)) return drawMany(s.element, Math.min(200, rng.pick(lits.lengths)), rng, depth + 1);
@@ -629,6 +638,8 @@ function minimalValue(s: TypeSchema): unknown {
       return minimalValue(s.options[0] ?? UNKNOWN);
     case 'tuple':
       return s.elements.map(minimalValue);
+    case 'instance':
+      return newMarker(s, s.args.map(minimalValue));
     case 'array':
       return [];
     case 'set':
@@ -782,6 +793,14 @@ function edgeValues(s: TypeSchema, rng: Rng, depth: number, fnKind: FnMarkerKind
       const k = Math.min(30, Math.max(...lists.map((l) => l.length)));
       const out: unknown[] = [];
       for (let i = 0; i < k; i++) out.push(lists.map((l) => clone(l[i % l.length])));
+      return out;
+    }
+    case 'instance': {
+      // Constructor arguments at their edges, a few combinations (as for a tuple).
+      const lists = s.args.map((e) => edgeValues(e, rng, depth + 1));
+      const k = Math.min(8, Math.max(1, ...lists.map((l) => l.length)));
+      const out: unknown[] = [newMarker(s, s.args.map(minimalValue))];
+      for (let i = 0; i < k; i++) out.push(newMarker(s, lists.map((l) => clone(l[i % l.length]))));
       return out;
     }
     case 'array':
@@ -1391,6 +1410,13 @@ function collectionWhat(s: TypeSchema, name: string, rest: boolean): string | nu
       }
       return null;
     }
+    case 'instance': {
+      for (const [i, e] of b.args.entries()) {
+        const w = collectionWhat(e, `${name}: new ${b.name}(argument ${i + 1})`, false);
+        if (w && stripNullish(e).kind !== 'string') return w;
+      }
+      return null;
+    }
     case 'object': {
       for (const p of b.properties) {
         const w = collectionWhat(p.type, `${name}.${p.name}`, false);
@@ -1638,6 +1664,10 @@ function compileBench(s: TypeSchema, env: BenchEnv, name: string, size: number |
     case 'tuple': {
       const gens = s.elements.map((e) => compileBench(stripNullish(e), env, name, stripNullish(e).kind === 'string' ? null : size, inCollection, fnKind, scale));
       return () => gens.map((g) => g());
+    }
+    case 'instance': {
+      const gens = s.args.map((e) => compileBench(stripNullish(e), env, name, stripNullish(e).kind === 'string' ? null : size, inCollection, fnKind, scale));
+      return () => newMarker(s, gens.map((g) => g()));
     }
     case 'array': {
       const el = compileBench(stripNullish(s.element), env, name, null, true, fnKind, scale);

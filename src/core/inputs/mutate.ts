@@ -10,7 +10,7 @@
  * modified). A mutation never changes a value's type: strings stay strings, integers integers,
  * arrays keep elements like their own.
  */
-import { FN_MARKER, THIS_MARKER } from '../sandbox/protocol';
+import { FN_MARKER, NEW_MARKER, THIS_MARKER } from '../sandbox/protocol';
 import type { Rng } from '../rng';
 import type { Literals } from './literals';
 
@@ -59,6 +59,11 @@ function leaves(list: unknown[]): Leaf[] {
       if (depth < MAX_DEPTH) for (let i = 0; i < v.length && i < 64; i++) visit(v as unknown as Record<number, unknown>, i, depth + 1);
     } else if (isPlain(v)) {
       if (FN_MARKER in v) return;
+      if (NEW_MARKER in v) {
+        // A generated instance: mutate its constructor arguments, never the marker.
+        if (depth < MAX_DEPTH) visit(v, 'args', depth + 1);
+        return;
+      }
       if (THIS_MARKER in v) {
         // A receiver: mutate its fields or constructor arguments, never the marker.
         const inner = (v as { props?: unknown; args?: unknown }).props !== undefined ? 'props' : 'args';

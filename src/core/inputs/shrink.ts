@@ -4,6 +4,10 @@
  * kept: an array stays an array, numbers are never changed (-0 or NaN may be the point).
  */
 import { serialize } from 'node:v8';
+import { FN_MARKER, NEW_MARKER, THIS_MARKER } from '../sandbox/protocol';
+
+/** Keys of the generator's markers (functions, receivers, instances): never shrunk. */
+const MARKER_KEYS: ReadonlySet<string> = new Set([FN_MARKER, NEW_MARKER, THIS_MARKER, 'name']);
 
 function clone<T>(v: T): T {
   return structuredClone(v);
@@ -63,7 +67,9 @@ export function reduceValue(v: unknown, depth = 0): unknown[] {
     return out;
   }
   if (isPlainObject(v)) {
+    const isMarker = FN_MARKER in v || NEW_MARKER in v || THIS_MARKER in v;
     for (const k of Object.keys(v)) {
+      if (isMarker && MARKER_KEYS.has(k)) continue;
       for (const r of reduceValue(v[k], depth + 1)) {
         const copy = clone(v);
         Object.defineProperty(copy, k, { value: r, writable: true, enumerable: true, configurable: true });

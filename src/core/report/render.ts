@@ -5,7 +5,7 @@
  * Strings use single quotes with JS escapes. Output longer than the limit is cut with '…'.
  * Rendering is budgeted: a huge value costs about as much as its first `maxChars` characters.
  */
-import { FN_MARKER } from '../sandbox/protocol';
+import { FN_MARKER, NEW_MARKER } from '../sandbox/protocol';
 import type { CallOutcome, Encoded } from '../types';
 
 /** Encoded map/set nodes built locally by renderValue may carry their true size when their entries were capped. */
@@ -254,6 +254,11 @@ function isFnMarker(v: object): v is Record<typeof FN_MARKER, string> {
   return Object.prototype.hasOwnProperty.call(v, FN_MARKER) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>)[FN_MARKER] === 'string';
 }
 
+function isNewMarker(v: object): v is { name: string; args: unknown[] } {
+  const o = v as Record<string, unknown>;
+  return Object.prototype.hasOwnProperty.call(v, NEW_MARKER) && typeof o[NEW_MARKER] === 'number' && typeof o.name === 'string' && Array.isArray(o.args);
+}
+
 /**
  * A local, display-only encoder. Collections are capped at `cap` entries (the renderer cuts
  * the text long before that), cycles become refs, and deep values become '[Object]'/'[Array]'.
@@ -326,6 +331,8 @@ function toEncoded(v: unknown, cap: number, stack: unknown[]): Encoded {
       return node;
     }
     if (isFnMarker(o)) return { t: 'function', name: `<${o[FN_MARKER]}>` };
+    // A generated instance, shown as the construction that builds it.
+    if (isNewMarker(o)) return { t: 'truncated', hash: '', preview: `new ${o.name}${renderValueArgs(o.args, 160)}` };
     const entries: [string, Encoded][] = [];
     for (const k of Object.keys(o)) {
       if (entries.length >= cap) break;

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import { OWNER_EXPORT, TARGET_EXPORT } from './protocol';
-import { isReceiverMarker, materializeReceiver } from './receiver';
+import { exposedClasses, isReceiverMarker, materializeInstances, materializeReceiver } from './receiver';
 
 export interface CoverageJob {
   /** CommonJS bundle of the user's module exposing TARGET_EXPORT (functions) or OWNER_EXPORT (methods). */
@@ -71,9 +71,11 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(job.bundle) as Record<string, unknown>;
   const { fn, owner } = resolveTarget(mod, job);
+  const classes = exposedClasses(mod);
   for (const args of inputs) {
     if (now() - started > job.deadlineMs) break;
     try {
+      if (classes.length > 0) materializeInstances(args, classes);
       let self: unknown = owner;
       let rest = args;
       if (job.method?.kind === 'instance') {

@@ -25,6 +25,14 @@ export const OWNER_EXPORT = '__hotpath_owner__';
  * first element of CallOutcome.args.
  */
 export const THIS_MARKER = '__hotpathThis__';
+/**
+ * A generated instance of a project class: `{ [NEW_MARKER]: ref, name, args }` anywhere in an
+ * argument list (or a receiver's constructor arguments) is replaced by the runner, outside any
+ * timed region, with `new C(...args)` where C is the bundle's `CLASS_EXPORT + ref` export.
+ * `name` is for display only.
+ */
+export const NEW_MARKER = '__hotpathNew__';
+export const CLASS_EXPORT = '__hotpath_class_';
 
 /**
  * How the runner calls the target: 'none' as a plain function (`this` undefined); 'instance'

@@ -25,7 +25,7 @@ import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { encodeValue, checksumOfEncoded } from './encode';
-import { isReceiverMarker, materializeReceiver } from './receiver';
+import { exposedClasses, isReceiverMarker, materializeInstances, materializeReceiver } from './receiver';
 import { createDenialLog, installDenialRecorders } from './denials';
 import { installNetworkGuards, installProcessGuards, installDeterminism, snapshotBuiltins, diffBuiltins, NETWORK_BLOCKED_MESSAGE, RECEIVER_SALT, type BuiltinSnapshot, type NetworkOriginals } from './guards';
 import { TARGET_EXPORT, OWNER_EXPORT, FN_MARKER, COVERAGE_GLOBAL, type CallReceiver, type RunnerJob, type RunnerMessage, type PermissionReport, type Tamper, type VerifyJob, type BenchJob, type InputsJob } from './protocol';
@@ -401,6 +401,8 @@ function settle(t: { then: (a: (x: unknown) => void, b: (e: unknown) => void) =>
 let target: (...args: unknown[]) => unknown = () => undefined;
 /** The method's owner (OWNER_EXPORT) for method targets, and how calls get their `this`. */
 let owner: unknown = undefined;
+/** The classes generated instances are built from (NEW_MARKER), as the bundle exposes them. */
+let classes: unknown[] = [];
 const receiverMode: CallReceiver = 'receiver' in job && (job.receiver === 'instance' || job.receiver === 'owner') ? job.receiver : 'none';
 const ASlice = Array.prototype.slice;
 
@@ -410,6 +412,7 @@ const ASlice = Array.prototype.slice;
  * timed region); throws (inside the caller's try) when it is not one or construction throws.
  */
 function callParts(list: unknown[]): { self: unknown; args: unknown[] } {
+  if (classes.length > 0) materializeInstances(list, classes);
   if (receiverMode === 'none') return { self: undefined, args: list };
   if (receiverMode === 'owner') return { self: owner, args: list };
   const marker = list[0];
@@ -457,6 +460,12 @@ function loadTarget(bundle: string): boolean {
     return false;
   }
   target = fn as (...args: unknown[]) => unknown;
+  try {
+    classes = exposedClasses(mod);
+  } catch (e) {
+    send({ type: 'load-error', error: 'reading the class exports threw: ' + describeError(e) });
+    return false;
+  }
   if (receiverMode !== 'none') {
     try {
       owner = (mod as Record<string, unknown>)[OWNER_EXPORT];
@@ -532,7 +541,9 @@ async function callList(list: unknown[], timeoutMs: number, stream: number): Pro
 
 /** callParts with the receiver's own seeded random stream for input `stream`. */
 function partsFor(list: unknown[], stream: number): { self: unknown; args: unknown[] } {
-  if (receiverMode === 'instance') determinism.reseed(stream, RECEIVER_SALT);
+  // Receivers and generated instances draw from their own stream, so a constructor that draws
+  // random numbers sees the same ones on both sides.
+  if (receiverMode === 'instance' || classes.length > 0) determinism.reseed(stream, RECEIVER_SALT);
   return callParts(list);
 }
 
@@ -691,7 +702,27 @@ type SinkItem = unknown;
 
 async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise<void> {
   const t0 = perfNow();
-  const pool = loadArgLists(inputsFile);
+  let pool = loadArgLists(inputsFile);
+  if (receiverMode === 'instance' || classes.length > 0) {
+    // An argument list whose receiver or generated instances cannot be built (a constructor that
+    // rejects generated data) does not exercise the target: it is left out of the pool, the same
+    // way in both arms; the size fails only when no list can be built.
+    const kept: Buffer[] = [];
+    let firstError: unknown = null;
+    pool.forEach((b, i) => {
+      try {
+        partsFor(freshArgs(b), i);
+        kept.push(b);
+      } catch (e) {
+        firstError ??= e;
+      }
+    });
+    if (kept.length === 0 && pool.length > 0) {
+      send({ type: 'bench-error', size, error: 'building the receiver failed: ' + describeError(firstError) });
+      return;
+    }
+    pool = kept;
+  }
   const poolLen = pool.length;
   // Deserialized once; every timed call gets its own deep copy (fastClone) of one of these.
   const masters = pool.map((b) => freshArgs(b));

@@ -13,7 +13,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import type { PropertySchema, TypedArrayName, TypeSchema } from '../types';
+import type { ClassRef, PropertySchema, TypedArrayName, TypeSchema } from '../types';
 import { containsUnknown, TYPED_ARRAYS, union, withUndefined } from './schema';
 
 const UNKNOWN: TypeSchema = { kind: 'unknown' };
@@ -24,6 +24,27 @@ const MAX_SELF_EXPANSIONS = 2;
 /** Objects with more properties than this are not generated (DOM nodes, Node.js classes, ...). */
 const MAX_PROPERTIES = 64;
 const MAX_PROBLEMS = 3;
+/** How many generated instances may nest inside each other's constructor arguments. */
+const MAX_INSTANCE_NESTING = 3;
+
+/**
+ * The project classes whose instances the inputs of one target construct (`instance` schemas
+ * refer to them by index), shared by all its parameters and its receiver's constructor.
+ */
+export class ClassRegistry {
+  readonly refs: ClassRef[] = [];
+  private readonly bySymbol = new Map<ts.Symbol, number>();
+
+  constructor(readonly targetFile: string) {}
+
+  indexOf(sym: ts.Symbol, ref: ClassRef): number {
+    const known = this.bySymbol.get(sym);
+    if (known !== undefined) return known;
+    this.refs.push(ref);
+    this.bySymbol.set(sym, this.refs.length - 1);
+    return this.refs.length - 1;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // When the checker is needed
@@ -156,15 +177,70 @@ function message(d: ts.Diagnostic): string {
   return ts.flattenDiagnosticMessageText(d.messageText, ' ').split('\n')[0] ?? 'unknown error';
 }
 
-/** The nearest tsconfig.json above the file (for JS files, the nearer of tsconfig.json and jsconfig.json). */
+/** One config file parsed, kept while its mtime is unchanged (and re-read once when a file is missing from it). */
+const parsedConfigs = new Map<string, { mtimeMs: number; parsed: ts.ParsedCommandLine | null; files: Set<string> }>();
+
+function parseConfigCached(configFile: string, fresh = false): { parsed: ts.ParsedCommandLine | null; files: Set<string> } {
+  let mtimeMs = -1;
+  try {
+    mtimeMs = statSync(configFile).mtimeMs;
+  } catch {
+    return { parsed: null, files: new Set() };
+  }
+  const known = parsedConfigs.get(configFile);
+  if (known && known.mtimeMs === mtimeMs && !fresh) return known;
+  let parsed: ts.ParsedCommandLine | null = null;
+  try {
+    const read = ts.readConfigFile(configFile, (f) => ts.sys.readFile(f));
+    // A jsconfig.json allows JS files without saying so (as the language server reads it).
+    const existing: ts.CompilerOptions | undefined = path.basename(configFile) === 'jsconfig.json' ? { allowJs: true } : undefined;
+    if (!read.error && typeof read.config === 'object' && read.config !== null) parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configFile), existing, configFile);
+  } catch {
+    parsed = null;
+  }
+  const entry = { mtimeMs, parsed, files: new Set((parsed?.fileNames ?? []).map((f) => path.resolve(f))) };
+  parsedConfigs.set(configFile, entry);
+  return entry;
+}
+
+/**
+ * Whether a config (or one of its project references, as in a solution-style tsconfig) lists
+ * the file among its inputs. A config that cannot be read owns the file (its problem is reported
+ * when its options are read).
+ */
+function owns(configFile: string, file: string, depth = 0): boolean {
+  let entry = parseConfigCached(configFile);
+  if (!entry.parsed) return true;
+  if (!entry.files.has(file)) entry = parseConfigCached(configFile, true); // a file created since
+  if (entry.files.has(file)) return true;
+  if (depth >= 3) return false;
+  return (entry.parsed?.projectReferences ?? []).some((r) => {
+    const ref = ts.resolveProjectReferencePath(r);
+    return ts.sys.fileExists(ref) && owns(ref, file, depth + 1);
+  });
+}
+
+/**
+ * The config that owns the file, found as the TypeScript language server finds it: the nearest
+ * tsconfig.json above the file (for JS files, the nearer of tsconfig.json and jsconfig.json)
+ * whose inputs include it, else the next one further up; null when none does (the file is then
+ * checked with default options, as an editor's inferred project is). A package's sources under
+ * node_modules are thus not read with the options of the project that installed it.
+ */
 export function findProjectConfig(file: string): string | null {
-  const dir = path.dirname(file);
+  const abs = path.resolve(file);
   const exists = (f: string) => ts.sys.fileExists(f);
-  const tsconfig = ts.findConfigFile(dir, exists, 'tsconfig.json') ?? null;
-  if (!isJsFile(file)) return tsconfig;
-  const jsconfig = ts.findConfigFile(dir, exists, 'jsconfig.json') ?? null;
-  if (!tsconfig || !jsconfig) return tsconfig ?? jsconfig;
-  return path.dirname(jsconfig).length > path.dirname(tsconfig).length ? jsconfig : tsconfig;
+  let dir = path.dirname(abs);
+  for (;;) {
+    const tsconfig = ts.findConfigFile(dir, exists, 'tsconfig.json') ?? null;
+    const jsconfig = isJsFile(abs) ? (ts.findConfigFile(dir, exists, 'jsconfig.json') ?? null) : null;
+    const nearest = !tsconfig || !jsconfig ? (tsconfig ?? jsconfig) : path.dirname(jsconfig).length > path.dirname(tsconfig).length ? jsconfig : tsconfig;
+    if (!nearest) return null;
+    if (owns(nearest, abs)) return nearest;
+    const up = path.dirname(path.dirname(nearest));
+    if (up === path.dirname(nearest)) return null;
+    dir = up;
+  }
 }
 
 export interface TypeProgram {
@@ -364,10 +440,12 @@ function isErrorType(t: ts.Type): boolean {
 class Converter {
   readonly problems: string[] = [];
   private readonly expanding = new Map<ts.Type, number>();
+  private nesting = 0;
 
   constructor(
     private readonly checker: ts.TypeChecker,
     private readonly program: ts.Program,
+    private readonly classes: ClassRegistry | null = null,
   ) {}
 
   problem(text: string): void {
@@ -485,10 +563,7 @@ class Converter {
       }
     }
     if (c.getSignaturesOfType(t, ts.SignatureKind.Call).length || c.getSignaturesOfType(t, ts.SignatureKind.Construct).length) return { kind: 'function' };
-    if (sym && sym.flags & ts.SymbolFlags.Class) {
-      this.problem(`'${this.show(t)}' is a class instance; generated inputs are plain data`);
-      return UNKNOWN;
-    }
+    if (sym && sym.flags & ts.SymbolFlags.Class) return this.instance(sym, t, depth);
     const props = c.getPropertiesOfType(t).filter((p) => !p.getName().startsWith('__@') && !p.getName().startsWith('#'));
     if (props.length > MAX_PROPERTIES) {
       this.problem(`'${this.show(t)}' has ${props.length} properties (at most ${MAX_PROPERTIES} are generated)`);
@@ -507,6 +582,57 @@ class Converter {
       return { name: p.getName(), type, optional };
     });
     return { kind: 'object', properties };
+  }
+
+  /**
+   * An instance of a project class: `new C(...args)` with arguments generated from its
+   * constructor's parameter types. Needs a class declared in a source file (not a .d.ts), not
+   * abstract, with a public constructor, and reachable from the bundle: declared at the top
+   * level of the target's file, or exported from its own file.
+   */
+  private instance(sym: ts.Symbol, t: ts.Type, depth: number): TypeSchema {
+    const name = sym.getName();
+    const refuse = (why: string): TypeSchema => {
+      this.problem(`'${this.show(t)}' is a class instance that cannot be built: ${why}`);
+      return UNKNOWN;
+    };
+    if (!this.classes) return refuse('no class registry');
+    if (this.nesting >= MAX_INSTANCE_NESTING) return refuse(`instances nest more than ${MAX_INSTANCE_NESTING} deep`);
+    const decl = (sym.declarations ?? []).find((d): d is ts.ClassDeclaration => ts.isClassDeclaration(d) && !!d.name);
+    if (!decl) return refuse('it is not declared as a named class');
+    const sf = decl.getSourceFile();
+    if (sf.isDeclarationFile) return refuse(`it is declared in ${path.basename(sf.fileName)}, a declaration file`);
+    if ((ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Abstract) !== 0) return refuse('it is abstract');
+    const ctorDecl = decl.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m));
+    if (ctorDecl && ts.getCombinedModifierFlags(ctorDecl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) return refuse('its constructor is not public');
+    let ref: ClassRef;
+    if (path.resolve(sf.fileName) === path.resolve(this.classes.targetFile)) {
+      if (!ts.isSourceFile(decl.parent)) return refuse('it is not declared at the top level of its file');
+      ref = { name, file: path.resolve(sf.fileName), exportName: null };
+    } else {
+      const moduleSym = this.checker.getSymbolAtLocation(sf);
+      const exported = moduleSym
+        ? this.checker.getExportsOfModule(moduleSym).find((e) => (e.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(e) : e) === sym)
+        : undefined;
+      if (!exported) return refuse(`it is not exported from ${path.basename(sf.fileName)}`);
+      ref = { name, file: path.resolve(sf.fileName), exportName: exported.getName() };
+    }
+    const signatures = this.checker.getTypeOfSymbolAtLocation(sym, decl).getConstructSignatures();
+    const sig = signatures[0];
+    const args: TypeSchema[] = [];
+    this.nesting += 1;
+    try {
+      for (const p of sig?.getParameters() ?? []) {
+        const pd = p.valueDeclaration;
+        if (pd && ts.isParameter(pd) && pd.dotDotDotToken) break;
+        const optional = !!pd && ts.isParameter(pd) && (!!pd.questionToken || !!pd.initializer);
+        const s = this.convert(this.checker.getTypeOfSymbol(p), depth + 1);
+        args.push(optional ? withUndefined(s) : s);
+      }
+    } finally {
+      this.nesting -= 1;
+    }
+    return { kind: 'instance', name, ref: this.classes.indexOf(sym, ref), args };
   }
 
   private tuple(t: ts.TypeReference, depth: number): TypeSchema {
@@ -573,7 +699,7 @@ function overloadsOf(checker: ts.TypeChecker, fn: ts.SignatureDeclaration): ts.S
  * text), by their index in `fn.parameters`. For an implementation whose parameter is untyped
  * (`any`), the overload signatures' types at that position, joined.
  */
-export function checkerParamTypes(tp: TypeProgram, fn: ts.SignatureDeclaration, indices: readonly number[]): Map<number, CheckerParamType> {
+export function checkerParamTypes(tp: TypeProgram, fn: ts.SignatureDeclaration, indices: readonly number[], classes: ClassRegistry | null = null): Map<number, CheckerParamType> {
   const out = new Map<number, CheckerParamType>();
   const node = sameNode(tp.sourceFile, fn);
   if (!node || !ts.isFunctionLike(node)) return out;
@@ -582,7 +708,7 @@ export function checkerParamTypes(tp: TypeProgram, fn: ts.SignatureDeclaration, 
   for (const i of indices) {
     const param = node.parameters[i];
     if (!param) continue;
-    const conv = new Converter(checker, tp.program);
+    const conv = new Converter(checker, tp.program, classes);
     try {
       const type = checker.getTypeAtLocation(param);
       let schema: TypeSchema | null = conv.convert(type);

@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { InputError } from '../errors';
 import type { TargetSelector } from '../options';
 import { containsUnknown, schemaOfParameter, withUndefined } from './schema';
-import { buildTypeProgram, checkerParamTypes, type CheckerParamType, type TypeProgram, wantsChecker } from './checker';
+import { buildTypeProgram, checkerParamTypes, ClassRegistry, type CheckerParamType, type TypeProgram, wantsChecker } from './checker';
 import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction, TypeNote } from '../types';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
@@ -580,7 +580,40 @@ export interface ExtractOptions {
   types?: 'checker' | 'syntax';
 }
 
-function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, file: string, types: 'checker' | 'syntax'): { params: ParamInfo[]; typeNotes: TypeNote[] } {
+/**
+ * The type checker for one extraction, built on first use (only when some parameter needs it)
+ * and shared by the target's parameters and its receiver's constructor, with one registry of the
+ * classes their schemas construct.
+ */
+class TypeSession {
+  private program: TypeProgram | null = null;
+  private failure: string | null = null;
+  private built = false;
+  readonly classes: ClassRegistry;
+
+  constructor(
+    private readonly file: string,
+    private readonly sf: ts.SourceFile,
+    private readonly focus: number,
+  ) {
+    this.classes = new ClassRegistry(file);
+  }
+
+  get(): { program: TypeProgram | null; failure: string | null } {
+    if (!this.built) {
+      this.built = true;
+      try {
+        this.program = buildTypeProgram(this.file, this.sf.text, { focus: this.focus });
+      } catch (e) {
+        this.failure = `no type-checker program could be built (${e instanceof Error ? e.message.split('\n')[0] : String(e)}), so the annotation was read syntactically`;
+      }
+    }
+    return { program: this.program, failure: this.failure };
+  }
+}
+
+/** Parameters of `fn` with their schemas; `label` names them in type notes (`new Owner(config)`). */
+function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, session: TypeSession | null, label: (name: string) => string = (n) => n): { params: ParamInfo[]; typeNotes: TypeNote[] } {
   const params: ParamInfo[] = [];
   /** Parameter index in fn.parameters of each entry of params. */
   const indexOf: number[] = [];
@@ -588,7 +621,7 @@ function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, file: stri
   fn.parameters.forEach((p, index) => {
     if (ts.isIdentifier(p.name) && p.name.text === 'this') return;
     const { typeNode, schema, optional } = schemaOfParameter(p, sf);
-    if (types === 'checker' && wantsChecker(fn as ts.SignatureDeclaration, p, typeNode, schema)) wanted.push(params.length);
+    if (session && wantsChecker(fn as ts.SignatureDeclaration, p, typeNode, schema)) wanted.push(params.length);
     indexOf.push(index);
     params.push({
       name: p.name.getText(sf),
@@ -599,16 +632,9 @@ function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, file: stri
     });
   });
   const typeNotes: TypeNote[] = [];
-  if (wanted.length === 0) return { params, typeNotes };
-  // Built once, only now that some parameter needs it.
-  let program: TypeProgram | null = null;
-  let failure: string | null = null;
-  try {
-    program = buildTypeProgram(file, sf.text, { focus: fn.pos });
-  } catch (e) {
-    failure = `no type-checker program could be built (${e instanceof Error ? e.message.split('\n')[0] : String(e)}), so the annotation was read syntactically`;
-  }
-  const results = program ? checkerParamTypes(program, fn as ts.SignatureDeclaration, wanted.map((k) => indexOf[k]!)) : new Map<number, CheckerParamType>();
+  if (wanted.length === 0 || !session) return { params, typeNotes };
+  const { program, failure } = session.get();
+  const results = program ? checkerParamTypes(program, fn as ts.SignatureDeclaration, wanted.map((k) => indexOf[k]!), session.classes) : new Map<number, CheckerParamType>();
   for (const k of wanted) {
     const info = params[k]!;
     const r = results.get(indexOf[k]!);
@@ -618,9 +644,15 @@ function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, file: stri
     else if (!r) reasons.push('the type checker did not find the function');
     if (containsUnknown(info.type)) reasons.push(...(r?.problems ?? []));
     if (program?.configProblem) reasons.push(program.configProblem);
-    if (reasons.length) typeNotes.push({ param: info.name, type: (info.typeText ?? r?.typeText ?? '(untyped)').replace(/\s+/g, ' '), reason: reasons.join('; ') });
+    if (reasons.length) typeNotes.push({ param: label(info.name), type: (info.typeText ?? r?.typeText ?? '(untyped)').replace(/\s+/g, ' '), reason: reasons.join('; ') });
   }
   return { params, typeNotes };
+}
+
+/** The constructor (with a body) of the class that owns an instance-method target, if any. */
+function ownerConstructor(statement: ts.Statement): ts.ConstructorDeclaration | null {
+  if (!ts.isClassDeclaration(statement)) return null;
+  return statement.members.find((x): x is ts.ConstructorDeclaration => ts.isConstructorDeclaration(x) && !!x.body) ?? null;
 }
 
 /**
@@ -662,7 +694,13 @@ export function extractTarget(file: string, selector: TargetSelector, fileText?:
   const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword) || exportedByReference(sf).has(exportName);
   const returnType = fn.type ?? ts.getJSDocReturnType(fn);
   const method: MethodInfo | null = chosen.method ? { ...chosen.method, ownerStart, ownerEnd } : null;
-  const { params, typeNotes } = paramsOf(fn, sf, abs, options.types ?? 'checker');
+  const session = (options.types ?? 'checker') === 'checker' ? new TypeSession(abs, sf, fn.pos) : null;
+  const { params, typeNotes } = paramsOf(fn, sf, session);
+  // An instance method's receivers are built from its class's constructor parameters: typed alike.
+  const ctor = method?.kind === 'instance' ? ownerConstructor(statement) : null;
+  const receiver = ctor ? paramsOf(ctor, sf, session, (n) => `new ${method!.owner}(${n})`) : null;
+  if (receiver) typeNotes.push(...receiver.typeNotes);
+  const classes = session?.classes.refs ?? [];
 
   return {
     file: abs,
@@ -683,5 +721,7 @@ export function extractTarget(file: string, selector: TargetSelector, fileText?:
     end: positionOf(sf, statementEnd),
     context: moduleContext(abs, sf, statement),
     method,
+    ...(receiver ? { ctorParams: receiver.params } : {}),
+    ...(classes.length > 0 ? { classes } : {}),
   };
 }

@@ -56,10 +56,13 @@ export function receiverShape(target: TargetFunction): ReceiverShape {
   const cls = sf.statements.find((st): st is ts.ClassDeclaration => ts.isClassDeclaration(st) && st.getStart(sf) === m?.ownerStart);
   if (!cls) return { mode: 'construct', params: [] };
   const ctor = cls.members.find((x): x is ts.ConstructorDeclaration => ts.isConstructorDeclaration(x) && !!x.body);
-  const ctorParams: ParamInfo[] = (ctor?.parameters ?? []).map((p) => {
-    const { typeNode, schema, optional } = schemaOfParameter(p, sf);
-    return { name: p.name.getText(sf), typeText: typeNode ? typeNode.getText(sf) : null, type: schema, optional, rest: !!p.dotDotDotToken };
-  });
+  // With types from the checker when extraction resolved them (TargetFunction.ctorParams).
+  const ctorParams: ParamInfo[] =
+    target.ctorParams ??
+    (ctor?.parameters ?? []).map((p) => {
+      const { typeNode, schema, optional } = schemaOfParameter(p, sf);
+      return { name: p.name.getText(sf), typeText: typeNode ? typeNode.getText(sf) : null, type: schema, optional, rest: !!p.dotDotDotToken };
+    });
   const construct: ReceiverShape = { mode: 'construct', params: ctorParams };
   if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) return construct;
 

@@ -153,6 +153,8 @@ export function containsUnknown(schema: TypeSchema): boolean {
       return containsUnknown(schema.element);
     case 'tuple':
       return schema.elements.some(containsUnknown);
+    case 'instance':
+      return schema.args.some(containsUnknown);
     case 'object':
       return schema.properties.some((p) => containsUnknown(p.type));
     case 'record':

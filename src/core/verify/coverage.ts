@@ -205,7 +205,7 @@ export async function targetLineCoverage(opts: CoverageOptions): Promise<LineCov
   let mapText: string;
   try {
     const result = await build({
-      stdin: { contents: target.fileText + exposeTarget(target.name, target.context.moduleKind, target.method), resolveDir: path.dirname(target.file), sourcefile: SOURCE_NAME, loader },
+      stdin: { contents: target.fileText + exposeTarget(target.name, target.context.moduleKind, target.method, target.classes), resolveDir: path.dirname(target.file), sourcefile: SOURCE_NAME, loader },
       bundle: true,
       platform: 'node',
       format: 'cjs',
