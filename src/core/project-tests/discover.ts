@@ -18,7 +18,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
 import { oneLine } from '../errors';
 import { silentLogger, type Logger } from '../logger';
-import { runConfined, type ConfinedRun } from './confine';
+import { runConfined, type ConfinedRun } from '../sandbox/confine';
 import { installedPackageDir, installedVersion, readJson, type PackageJson } from './detect';
 import { stripAnsi, testProcessEnv } from './run';
 import { ancestorNodeModules } from './scratch';

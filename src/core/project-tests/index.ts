@@ -10,5 +10,3 @@ export { createScratch, ancestorNodeModules } from './scratch';
 export type { Scratch } from './scratch';
 export { runProjectTests, parseJestJson, parseJsonLines, firstLines, FILE_ERROR_NAME } from './run';
 export type { RunProjectTestsOptions } from './run';
-export { runConfined, confinedPermissionArgs } from './confine';
-export type { ConfinedOptions, ConfinedRun } from './confine';

@@ -32,7 +32,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { silentLogger, type Logger } from '../logger';
 import { MINIMAL_PATH } from '../sandbox/nodeinfo';
-import { runConfined, type ConfinedRun } from './confine';
+import { runConfined, type ConfinedRun } from '../sandbox/confine';
 import { installedPackageDir } from './detect';
 import { workspaceRootProbes } from './discover';
 import { ancestorNodeModules, type Scratch } from './scratch';

@@ -14,7 +14,6 @@
  * Expected outcomes (timeouts, crashes, memory kills, refusals) are data in the SandboxRun;
  * only infrastructure faults (no node binary, runner missing) throw SandboxError.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import * as fs from 'node:fs';
@@ -24,9 +23,12 @@ import { SandboxError, oneLine } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import type { RunnerJob, RunnerMessage, PermissionReport } from './protocol';
 import { nodeInfo, permissionArgs, networkNamespacePrefix, MINIMAL_PATH } from './nodeinfo';
+import { rssLimitMb, supervise, type ProcessEnd } from './process';
 
-// resolveNodePath lives in nodeinfo.ts; re-exported here because callers import it with runSandboxed.
+// resolveNodePath lives in nodeinfo.ts and the process lifecycle in process.ts; re-exported here
+// because callers import them with runSandboxed.
 export { resolveNodePath } from './nodeinfo';
+export { CappedText, killGroup, liveProcessGroups, looksLikeHeapOom, readRssMb, rssLimitMb } from './process';
 
 export interface SandboxOptions {
   /** A real node binary (see resolveNodePath); never Electron's process.execPath. */
@@ -57,7 +59,7 @@ export interface SandboxOptions {
   noNetworkNamespace?: boolean;
 }
 
-export type SandboxEnd = 'exited' | 'timeout' | 'call-timeout' | 'memory' | 'aborted' | 'spawn-error';
+export type SandboxEnd = ProcessEnd;
 
 export interface SandboxRun {
   end: SandboxEnd;
@@ -80,13 +82,7 @@ export interface SandboxRun {
 }
 
 const DEFAULT_OUTPUT_LIMIT = 64 * 1024;
-const RSS_POLL_MS = 50;
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
-
-/** The RSS limit in MiB that the parent enforces for a given `memoryMb`. */
-export function rssLimitMb(memoryMb: number): number {
-  return memoryMb * 1.5 + 64;
-}
 
 // ---- runner location and job dir ----------------------------------------------------------------
 
@@ -131,92 +127,79 @@ export function prepareJobDir(dir: string): string {
   return dest;
 }
 
-// ---- live process groups ------------------------------------------------------------------------
-
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-/** SIGKILLs the whole process group of `pid` (falls back to the child itself where groups do not exist). */
-export function killGroup(pid: number, child?: ChildProcess): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is gone already. On platforms without groups, fall back to the child.
-    try {
-      child?.kill('SIGKILL');
-    } catch {
-      // ignore
-    }
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of liveGroups) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // ignore
-      }
-    }
-  });
-}
+// ---- the message channel --------------------------------------------------------------------------
 
 /**
- * Registers a detached child's process group so it is killed if this process exits while it runs
- * (for confined spawns outside runSandboxed, e.g. the project-test runner); `untrackGroup` when reaped.
+ * Reads the runner's messages from fd 3: one JSON line `{ c: token, m: message }` each. Lines
+ * without the run's token (user code that found the descriptor), unparsable or longer than
+ * MAX_LINE_BYTES are dropped and counted.
  */
-export function trackGroup(pgid: number): void {
-  installExitHook();
-  liveGroups.add(pgid);
-}
+class ChannelReader {
+  forgedLines = 0;
+  private buf = '';
+  private skippingLongLine = false;
+  // One decoder for the whole stream: a multi-byte character split across two chunks must be
+  // joined, not turned into two replacement characters (values must cross losslessly).
+  private readonly decoder = new StringDecoder('utf8');
 
-export function untrackGroup(pgid: number): void {
-  liveGroups.delete(pgid);
-}
+  constructor(
+    private readonly token: string,
+    private readonly onMessage: (m: RunnerMessage) => void,
+  ) {}
 
-/** Process groups of sandboxed children that are still running (for tests and diagnostics). */
-export function liveProcessGroups(): number[] {
-  return [...liveGroups];
-}
-
-/** Resident set of `pid` in MiB (Linux /proc), null when it cannot be read. */
-export function readRssMb(pid: number): number | null {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/status`, 'latin1');
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(s);
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-// ---- capped output --------------------------------------------------------------------------------
-
-/** Captured output capped at `limit` bytes, with the last 4 KiB always kept in `tail`. */
-export class CappedText {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  truncated = false;
-  /** The last few KiB, always kept (to recognize V8's out-of-memory report after a flood). */
-  tail = '';
-  constructor(private readonly limit: number) {}
-  push(b: Buffer): void {
-    if (this.size < this.limit) {
-      const take = Math.min(b.length, this.limit - this.size);
-      this.chunks.push(take === b.length ? b : b.subarray(0, take));
-      this.size += take;
-      if (take < b.length) this.truncated = true;
-    } else if (b.length > 0) {
-      this.truncated = true;
+  push(chunk: Buffer): void {
+    let s = this.decoder.write(chunk);
+    while (s.length > 0) {
+      const nl = s.indexOf('\n');
+      if (nl < 0) {
+        if (!this.skippingLongLine) {
+          this.buf += s;
+          if (this.buf.length > MAX_LINE_BYTES) {
+            this.buf = '';
+            this.skippingLongLine = true;
+            this.forgedLines++;
+          }
+        }
+        return;
+      }
+      const part = s.slice(0, nl);
+      s = s.slice(nl + 1);
+      if (this.skippingLongLine) {
+        this.skippingLongLine = false;
+        continue;
+      }
+      const line = this.buf + part;
+      this.buf = '';
+      this.line(line);
     }
-    const t = this.tail + b.subarray(Math.max(0, b.length - 4096)).toString('latin1');
-    this.tail = t.length > 4096 ? t.slice(t.length - 4096) : t;
   }
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+
+  /** The stream ended: a last line without a newline still counts. */
+  end(): void {
+    if (!this.skippingLongLine) this.buf += this.decoder.end();
+    if (this.buf.length > 0) this.line(this.buf);
+    this.buf = '';
+  }
+
+  private line(line: string): void {
+    if (line.length === 0) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      this.forgedLines++;
+      return;
+    }
+    if (parsed === null || typeof parsed !== 'object' || (parsed as { c?: unknown }).c !== this.token) {
+      this.forgedLines++;
+      return;
+    }
+    const m = (parsed as { m?: unknown }).m as RunnerMessage | undefined;
+    if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') {
+      this.forgedLines++;
+      return;
+    }
+    this.onMessage(m);
   }
 }
 
@@ -247,220 +230,72 @@ export async function runSandboxed(job: RunnerJob, opts: SandboxOptions): Promis
   const token = randomBytes(18).toString('base64url');
   const payload = JSON.stringify({ ...job, __channel: token });
 
-  if (opts.signal?.aborted) {
-    return emptyRun('aborted', 0);
-  }
-
-  installExitHook();
-  const started = performance.now();
-  const outputLimit = opts.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
-  const stdout = new CappedText(outputLimit);
-  const stderr = new CappedText(outputLimit);
   const messages: RunnerMessage[] = [];
-  let forgedLines = 0;
-  let end: SandboxEnd | null = null;
   let hungCall: { index: number; probe: boolean } | null = null;
-  let peakRssMb: number | null = null;
-
-  logger.debug(`sandbox: ${command} ${args.join(' ')}`);
-  let child: ChildProcess;
-  try {
-    child = spawn(command, args, {
-      cwd: jobDir,
-      env: { PATH: MINIMAL_PATH, LANG: 'C' },
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-  } catch (e) {
-    logger.warn(`sandbox: spawn failed: ${oneLine(e)}`);
-    return emptyRun('spawn-error', performance.now() - started);
-  }
-
-  const pid = child.pid;
-  if (pid !== undefined) liveGroups.add(pid);
-
-  return new Promise<SandboxRun>((resolve) => {
-    let exited = false;
-    let exitCode: number | null = null;
-    let exitSignal: string | null = null;
-    let resolved = false;
-    const timers: NodeJS.Timeout[] = [];
-    let callTimer: NodeJS.Timeout | null = null;
-
-    const kill = (why: SandboxEnd): void => {
-      if (end === null) end = why;
-      if (pid !== undefined) killGroup(pid, child);
-    };
-
-    const finish = (): void => {
-      if (resolved) return;
-      resolved = true;
-      for (const t of timers) clearTimeout(t);
+  let callTimer: NodeJS.Timeout | null = null;
+  let killRun: (why: SandboxEnd) => void = () => undefined;
+  const channel = new ChannelReader(token, (m) => {
+    messages.push(m);
+    if (m.type === 'call-start' && opts.callTimeoutMs !== undefined) {
+      // The per-call watchdog.
       if (callTimer) clearTimeout(callTimer);
-      clearInterval(rssTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      // Reap anything left in the group (never leave orphans).
-      if (pid !== undefined) {
-        killGroup(pid);
-        liveGroups.delete(pid);
-      }
-      if (!skippingLongLine) lineBuf += decoder.end();
-      if (lineBuf.length > 0) handleLine(lineBuf);
-      let finalEnd: SandboxEnd = end ?? 'exited';
-      if (finalEnd === 'exited' && looksLikeHeapOom(exitCode, exitSignal, stderr.tail)) finalEnd = 'memory';
-      resolve({
-        end: finalEnd,
-        exitCode,
-        signal: exitSignal,
-        messages,
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        outputTruncated: stdout.truncated || stderr.truncated,
-        wallMs: performance.now() - started,
-        peakRssMb,
-        hungCall,
-        forgedLines,
-        pgid: pid ?? null,
-      });
-    };
-
-    // Wall clock.
-    timers.push(setTimeout(() => kill('timeout'), Math.max(1, opts.timeoutMs)));
-
-    // Abort.
-    const onAbort = (): void => kill('aborted');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-    // RSS watch.
-    const rssLimit = rssLimitMb(opts.memoryMb);
-    const rssTimer = setInterval(() => {
-      if (pid === undefined || exited) return;
-      const rss = readRssMb(pid);
-      if (rss === null) return;
-      if (peakRssMb === null || rss > peakRssMb) peakRssMb = rss;
-      if (rss > rssLimit) {
-        logger.debug(`sandbox: RSS ${rss.toFixed(0)} MiB over ${rssLimit} MiB: killing`);
-        kill('memory');
-      }
-    }, RSS_POLL_MS);
-
-    // Messages on fd 3.
-    let lineBuf = '';
-    let skippingLongLine = false;
-    const handleLine = (line: string): void => {
-      if (line.length === 0) return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        forgedLines++;
-        return;
-      }
-      if (parsed === null || typeof parsed !== 'object' || (parsed as { c?: unknown }).c !== token) {
-        forgedLines++;
-        return;
-      }
-      const m = (parsed as { m?: unknown }).m as RunnerMessage | undefined;
-      if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') {
-        forgedLines++;
-        return;
-      }
-      messages.push(m);
-      if (m.type === 'call-start' && opts.callTimeoutMs !== undefined) {
-        if (callTimer) clearTimeout(callTimer);
-        const at = { index: m.index, probe: m.probe };
-        const grace = Math.max(250, opts.callTimeoutMs * 0.1);
-        callTimer = setTimeout(() => {
-          hungCall = at;
-          kill('call-timeout');
-        }, opts.callTimeoutMs + grace);
-      } else if (m.type === 'call-result' && callTimer) {
-        clearTimeout(callTimer);
-        callTimer = null;
-      }
-      try {
-        opts.onMessage?.(m);
-      } catch (e) {
-        logger.warn(`sandbox: onMessage threw: ${oneLine(e)}`);
-      }
-    };
-    const channel = child.stdio[3] as NodeJS.ReadableStream | null | undefined;
-    // One decoder for the whole stream: a multi-byte character split across two chunks must be
-    // joined, not turned into two replacement characters (values must cross losslessly).
-    const decoder = new StringDecoder('utf8');
-    channel?.on('data', (chunk: Buffer) => {
-      let s = decoder.write(chunk);
-      while (s.length > 0) {
-        const nl = s.indexOf('\n');
-        if (nl < 0) {
-          if (!skippingLongLine) {
-            lineBuf += s;
-            if (lineBuf.length > MAX_LINE_BYTES) {
-              lineBuf = '';
-              skippingLongLine = true;
-              forgedLines++;
-            }
-          }
-          return;
-        }
-        const part = s.slice(0, nl);
-        s = s.slice(nl + 1);
-        if (skippingLongLine) {
-          skippingLongLine = false;
-          continue;
-        }
-        const line = lineBuf + part;
-        lineBuf = '';
-        handleLine(line);
-      }
-    });
-    channel?.on('error', () => undefined);
-    child.stdout?.on('data', (b: Buffer) => stdout.push(b));
-    child.stderr?.on('data', (b: Buffer) => stderr.push(b));
-    child.stdout?.on('error', () => undefined);
-    child.stderr?.on('error', () => undefined);
-
-    // The job on stdin.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(payload);
-
-    child.on('error', (e) => {
-      logger.warn(`sandbox: child error: ${oneLine(e)}`);
-      if (pid === undefined) {
-        if (end === null) end = 'spawn-error';
-        exited = true;
-        finish();
-      }
-    });
-    child.on('exit', (code, sig) => {
-      exited = true;
-      exitCode = code;
-      exitSignal = sig;
-      // Kill whatever else is in the group, then wait for the pipes to drain ('close'), but not forever.
-      if (pid !== undefined) killGroup(pid);
-      timers.push(setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        (channel as unknown as { destroy?: () => void } | null | undefined)?.destroy?.();
-        finish();
-      }, 2000));
-    });
-    child.on('close', () => {
-      if (exited) finish();
-    });
+      const at = { index: m.index, probe: m.probe };
+      const grace = Math.max(250, opts.callTimeoutMs * 0.1);
+      callTimer = setTimeout(() => {
+        hungCall = at;
+        killRun('call-timeout');
+      }, opts.callTimeoutMs + grace);
+    } else if (m.type === 'call-result' && callTimer) {
+      clearTimeout(callTimer);
+      callTimer = null;
+    }
+    try {
+      opts.onMessage?.(m);
+    } catch (e) {
+      logger.warn(`sandbox: onMessage threw: ${oneLine(e)}`);
+    }
   });
+
+  const run = await supervise({
+    command,
+    args,
+    cwd: jobDir,
+    env: { PATH: MINIMAL_PATH, LANG: 'C' },
+    stdin: payload,
+    extraPipes: 1,
+    timeoutMs: opts.timeoutMs,
+    memoryMb: opts.memoryMb,
+    outputLimitBytes: opts.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT,
+    signal: opts.signal,
+    logger,
+    label: 'sandbox',
+    onSpawn: (child, kill) => {
+      killRun = kill;
+      const fd3 = child.stdio[3] as NodeJS.ReadableStream | null | undefined;
+      fd3?.on('data', (chunk: Buffer) => channel.push(chunk));
+      fd3?.on('error', () => undefined);
+    },
+    onFinish: () => {
+      if (callTimer) clearTimeout(callTimer);
+      channel.end();
+    },
+  });
+  return {
+    end: run.end,
+    exitCode: run.exitCode,
+    signal: run.signal,
+    messages,
+    stdout: run.stdout.text(),
+    stderr: run.stderr.text(),
+    outputTruncated: run.stdout.truncated || run.stderr.truncated,
+    wallMs: run.wallMs,
+    peakRssMb: run.peakRssMb,
+    hungCall,
+    forgedLines: channel.forgedLines,
+    pgid: run.pid,
+  };
 }
 
-/** Whether an exit looks like V8's heap-out-of-memory abort. */
-export function looksLikeHeapOom(code: number | null, sig: string | null, tail: string): boolean {
-  const crashed = sig === 'SIGABRT' || sig === 'SIGTRAP' || code === 134 || code === 133;
-  return crashed && /heap out of memory|Reached heap limit|Allocation failed/i.test(tail);
-}
-
-function emptyRun(end: SandboxEnd, wallMs: number): SandboxRun {
-  return { end, exitCode: null, signal: null, messages: [], stdout: '', stderr: '', outputTruncated: false, wallMs, peakRssMb: null, hungCall: null, forgedLines: 0, pgid: null };
-}
 
 // ---- layers ---------------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ import type { CoverageJob } from '../sandbox/coverage-runner';
 import { exposeTarget } from '../build/bundle';
 import { MINIMAL_PATH } from '../sandbox/nodeinfo';
 import { findDistBundle } from '../sandbox/spawn';
-import { runConfined } from '../project-tests/confine';
+import { runConfined } from '../sandbox/confine';
 import type { TargetFunction } from '../types';
 
 export interface LineCoverage {
