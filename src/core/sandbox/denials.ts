@@ -19,6 +19,7 @@ import type * as fsT from 'node:fs';
 import type * as cpT from 'node:child_process';
 import type * as wtT from 'node:worker_threads';
 import type * as inspectorT from 'node:inspector';
+import { ODefineProp, OGetDesc, RApply, RConstruct, ROwnKeys, StringCtor } from './primordials';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const fs = require('node:fs') as typeof fsT;
@@ -27,12 +28,6 @@ const workerThreads = require('node:worker_threads') as typeof wtT;
 const inspector = require('node:inspector') as typeof inspectorT;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const RApply = Reflect.apply;
-const RConstruct = Reflect.construct;
-const ROwnKeys = Reflect.ownKeys;
-const ODefine = Object.defineProperty;
-const OGetDesc = Object.getOwnPropertyDescriptor;
-const StringCtor = String;
 const ProxyCtor = Proxy;
 const ArrayPush = Array.prototype.push;
 const WeakSetCtor = WeakSet;
@@ -166,15 +161,15 @@ function recording(orig: (...a: unknown[]) => unknown, api: string, log: DenialL
     const d = OGetDesc(orig, k);
     if (d) {
       try {
-        ODefine(wrapped, k, d);
+        ODefineProp(wrapped, k, d);
       } catch {
         // ignore
       }
     }
   }
   try {
-    ODefine(wrapped, 'name', { value: orig.name, configurable: true });
-    ODefine(wrapped, 'length', { value: orig.length, configurable: true });
+    ODefineProp(wrapped, 'name', { value: orig.name, configurable: true });
+    ODefineProp(wrapped, 'length', { value: orig.length, configurable: true });
   } catch {
     // ignore
   }
@@ -189,7 +184,7 @@ function wrapFunctions(obj: object, prefix: string, log: DenialLog, only?: reado
     const d = OGetDesc(obj, k);
     if (!d || typeof d.value !== 'function' || !d.writable) continue;
     try {
-      ODefine(obj, k, { ...d, value: recording(d.value as (...a: unknown[]) => unknown, prefix + k, log) });
+      ODefineProp(obj, k, { ...d, value: recording(d.value as (...a: unknown[]) => unknown, prefix + k, log) });
     } catch {
       // A property that cannot be redefined stays as it is (the permission model still denies).
     }
@@ -212,7 +207,7 @@ function recordingClass(obj: object, key: string, api: string, log: DenialLog): 
     },
   });
   try {
-    ODefine(obj, key, { ...d, value: proxy });
+    ODefineProp(obj, key, { ...d, value: proxy });
   } catch {
     // ignore
   }

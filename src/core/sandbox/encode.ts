@@ -13,25 +13,14 @@
 import { createHash } from 'node:crypto';
 import { types as utilTypes, inspect } from 'node:util';
 import type { Encoded } from '../types';
+import { AIsArray, DateGetTime, JSONStringify, MapForEach, OGetDesc, OGetProto, OKeys, ObjectProto, RApply, SetForEach, StringCtor, SymbolToString } from './primordials';
 
 // ---- captured built-ins -------------------------------------------------------------------
-const RApply = Reflect.apply;
-const OKeys = Object.keys;
-const OGetProto = Object.getPrototypeOf;
-const OGetDesc = Object.getOwnPropertyDescriptor;
 const OIs = Object.is;
-const AIsArray = Array.isArray;
-const ObjProto = Object.prototype;
 const hasOwn = Object.prototype.hasOwnProperty;
-const MapForEach = Map.prototype.forEach;
-const SetForEach = Set.prototype.forEach;
-const DateGetTime = Date.prototype.getTime;
 const DateToISO = Date.prototype.toISOString;
 const RegExpToString = RegExp.prototype.toString;
-const SymbolToString = Symbol.prototype.toString;
 const BigIntToString = BigInt.prototype.toString;
-const JSONStringify = JSON.stringify;
-const StringCtor = String;
 const MathCeil = Math.ceil;
 const typedArrayProto = OGetProto(Uint8Array.prototype) as object;
 const typedLengthGetter = OGetDesc(typedArrayProto, 'length')?.get;
@@ -140,7 +129,7 @@ function ctorNameOf(v: object): string | null {
   try {
     const proto = OGetProto(v) as object | null;
     if (proto === null) return null;
-    if (proto === ObjProto) return 'Object';
+    if (proto === ObjectProto) return 'Object';
     const desc = OGetDesc(proto, 'constructor');
     const ctor: unknown = desc && 'value' in desc ? desc.value : undefined;
     if (typeof ctor === 'function') {

@@ -18,6 +18,7 @@ import type * as httpsT from 'node:https';
 import type * as http2T from 'node:http2';
 import type * as tlsT from 'node:tls';
 import type * as cryptoT from 'node:crypto';
+import { ErrorCtor, ODefineProp, OGetDesc, OGetProto, RApply, ROwnKeys, StringCtor, SymbolToString } from './primordials';
 
 // The real module objects (what user code's require() returns), not import-namespace copies:
 // an `import * as` namespace made by a bundler is a separate object of getters, and patching it
@@ -33,14 +34,6 @@ const tls = require('node:tls') as typeof tlsT;
 const nodeCrypto = require('node:crypto') as typeof cryptoT;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const RApply = Reflect.apply;
-const ODefine = Object.defineProperty;
-const OGetDesc = Object.getOwnPropertyDescriptor;
-const OGetProto = Object.getPrototypeOf;
-const ROwnKeys = Reflect.ownKeys;
-const ErrorCtor = Error;
-const StringCtor = String;
-const SymbolToString = Symbol.prototype.toString;
 const MathImul = Math.imul;
 const BufferAlloc = Buffer.alloc;
 const Uint8ArrayCtor = Uint8Array;
@@ -53,7 +46,7 @@ function replace(obj: object, key: string, value: unknown, writable = false): bo
   const desc = OGetDesc(obj, key);
   if (desc && !desc.configurable && !desc.writable) return false;
   try {
-    ODefine(obj, key, { value, writable, configurable: false, enumerable: desc ? desc.enumerable === true : false });
+    ODefineProp(obj, key, { value, writable, configurable: false, enumerable: desc ? desc.enumerable === true : false });
     return true;
   } catch {
     return false;
@@ -115,7 +108,7 @@ export function installNetworkGuards(onBlocked?: BlockedHook): { originals: Netw
   for (const k of ['fetch', 'WebSocket', 'EventSource']) {
     const blocked = networkBlocker(k, onBlocked);
     try {
-      ODefine(g, k, { value: blocked, writable: false, configurable: false, enumerable: false });
+      ODefineProp(g, k, { value: blocked, writable: false, configurable: false, enumerable: false });
     } catch {
       ok = false;
     }
@@ -222,7 +215,7 @@ export function installDeterminism(seed: number, frozenNowMs: number): Determini
   const fillBytes = (bytes: Uint8Array): void => {
     for (let i = 0; i < bytes.length; i++) bytes[i] = (cryptoRandom() * 256) | 0;
   };
-  ODefine(Math, 'random', { value: function random() { return mathRandom(); }, writable: true, configurable: true, enumerable: false });
+  ODefineProp(Math, 'random', { value: function random() { return mathRandom(); }, writable: true, configurable: true, enumerable: false });
 
   const getRandomValues = function getRandomValues<T>(arr: T): T {
     if (!isView(arr)) throw new TypeError('The data argument must be an integer-type TypedArray');
@@ -293,7 +286,7 @@ export function installDeterminism(seed: number, frozenNowMs: number): Determini
 
   // Frozen clock.
   const RealDate = Date;
-  ODefine(RealDate, 'now', { value: function now() { return frozenNowMs; }, writable: true, configurable: true, enumerable: false });
+  ODefineProp(RealDate, 'now', { value: function now() { return frozenNowMs; }, writable: true, configurable: true, enumerable: false });
   const DateProxy: DateConstructor = new Proxy(RealDate, {
     construct(target, args: unknown[], newTarget: unknown): object {
       const nt: DateConstructor = newTarget === DateProxy ? target : (newTarget as DateConstructor);
@@ -303,7 +296,7 @@ export function installDeterminism(seed: number, frozenNowMs: number): Determini
       return new RealDate(frozenNowMs).toString();
     },
   });
-  ODefine(globalThis, 'Date', { value: DateProxy, writable: true, configurable: true, enumerable: false });
+  ODefineProp(globalThis, 'Date', { value: DateProxy, writable: true, configurable: true, enumerable: false });
 
   return {
     reseed(stream: number, salt = 0) {
@@ -319,7 +312,7 @@ export function installDeterminism(seed: number, frozenNowMs: number): Determini
 
 function replaceLoose(obj: Record<string, unknown>, key: string, value: unknown): void {
   try {
-    ODefine(obj, key, { value, writable: true, configurable: true, enumerable: OGetDesc(obj, key)?.enumerable ?? false });
+    ODefineProp(obj, key, { value, writable: true, configurable: true, enumerable: OGetDesc(obj, key)?.enumerable ?? false });
   } catch {
     // A non-configurable property stays as it is; the determinism layer is best effort.
   }

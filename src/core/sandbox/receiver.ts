@@ -5,16 +5,8 @@
  * user or candidate code runs.
  */
 import { CLASS_EXPORT, NEW_MARKER, THIS_MARKER } from './protocol';
+import { AIsArray, ErrorCtor, OCreate, ODefineProp, OGetDesc, OGetProto, OKeys, ObjectProto, RConstruct } from './primordials';
 
-const OCreate = Object.create;
-const OKeys = Object.keys;
-const ODefineProp = Object.defineProperty;
-const OGetProto = Object.getPrototypeOf;
-const RConstruct = Reflect.construct;
-const AIsArray = Array.isArray;
-const ErrorCtor = Error;
-const OGetDesc = Object.getOwnPropertyDescriptor;
-const ObjectProto = Object.prototype;
 /** How deep NEW_MARKER values are looked for (the generator nests far less). */
 const MAX_INSTANCE_DEPTH = 10;
 

@@ -33,11 +33,11 @@ import type { CallOutcome, Encoded } from '../types';
 import type * as childProcessT from 'node:child_process';
 import type * as workerThreadsT from 'node:worker_threads';
 import type * as netT from 'node:net';
+import { AIsArray, DateGetTime, ErrorCtor, JSONStringify, MapForEach, OCreate, ODefineProp, OGetDesc, OGetProto, OKeys, ObjectProto, RApply, ROwnKeys, SetForEach, StringCtor } from './primordials';
 
 // ---- 1. captured built-ins ------------------------------------------------------------------
 const writeSync = fs.writeSync;
 const readFileSync = fs.readFileSync;
-const JSONStringify = JSON.stringify;
 const JSONParse = JSON.parse;
 const v8Serialize = v8.serialize;
 const v8Deserialize = v8.deserialize;
@@ -53,23 +53,13 @@ try {
 const setTimeoutC = globalThis.setTimeout;
 const clearTimeoutC = globalThis.clearTimeout;
 const PromiseC = Promise;
-const RApply = Reflect.apply;
 const RDeleteProperty = Reflect.deleteProperty;
-const ROwnKeys = Reflect.ownKeys;
-const OGetDesc = Object.getOwnPropertyDescriptor;
-const OGetProto = Object.getPrototypeOf;
-const OKeys = Object.keys;
-const AIsArray = Array.isArray;
 const BufferFrom = Buffer.from;
-const ErrorCtor = Error;
-const StringCtor = String;
 const AbortControllerC = AbortController;
 const MapClear = Map.prototype.clear;
 const MapSet = Map.prototype.set;
-const MapForEach = Map.prototype.forEach;
 const SetClear = Set.prototype.clear;
 const SetAdd = Set.prototype.add;
-const SetForEach = Set.prototype.forEach;
 const TypedSet = (Object.getPrototypeOf(Uint8Array.prototype) as { set: (a: ArrayLike<number>) => void }).set;
 const isTypedArrayView = (v: unknown): boolean => ArrayBuffer.isView(v) && !(v instanceof DataView);
 const sharedWait = new Int32Array(new SharedArrayBuffer(4));
@@ -289,12 +279,8 @@ function freshArgs(buf: Buffer): unknown[] {
   return rehydrate(v8Deserialize(buf) as unknown[]);
 }
 
-const ODefineProp = Object.defineProperty;
-const OCreate = Object.create;
-const ObjectProto = Object.prototype;
 const MapC = Map;
 const SetC = Set;
-const DateProtoGetTime = Date.prototype.getTime;
 const DateC = Date;
 const TypedSlice = (Object.getPrototypeOf(Uint8Array.prototype) as { slice: () => unknown }).slice;
 
@@ -345,7 +331,7 @@ function fastClone(v: unknown, seen: Map<object, unknown>): unknown {
     return out;
   }
   if (v instanceof DateC) {
-    const out = new DateC(RApply(DateProtoGetTime, v, []) as number);
+    const out = new DateC(RApply(DateGetTime, v, []) as number);
     seen.set(v, out);
     return out;
   }
