@@ -515,13 +515,16 @@ const THREW = Symbol('threw');
 const MAX_BATCH_BYTES = 96 * 1024 * 1024;
 type SinkItem = unknown;
 
-async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise<void> {
-  const t0 = perfNow();
+/**
+ * The benchmark pool of one size: the argument lists of the inputs file, deserialized once
+ * (`masters`; every timed call gets its own deep copy of one). An argument list whose receiver or
+ * generated instances cannot be built (a constructor that rejects generated data) does not
+ * exercise the target: it is left out, the same way in both arms. Null (after reporting the
+ * size's error) when no list is left.
+ */
+function benchPool(size: number, inputsFile: string): { pool: Buffer[]; masters: unknown[][] } | null {
   let pool = loadArgLists(inputsFile);
   if (receiverMode === 'instance' || classes.length > 0) {
-    // An argument list whose receiver or generated instances cannot be built (a constructor that
-    // rejects generated data) does not exercise the target: it is left out of the pool, the same
-    // way in both arms; the size fails only when no list can be built.
     const kept: Buffer[] = [];
     let firstError: unknown = null;
     pool.forEach((b, i) => {
@@ -534,57 +537,68 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     });
     if (kept.length === 0 && pool.length > 0) {
       send({ type: 'bench-error', size, error: 'building the receiver failed: ' + describeError(firstError) });
-      return;
+      return null;
     }
     pool = kept;
   }
-  const poolLen = pool.length;
-  // Deserialized once; every timed call gets its own deep copy (fastClone) of one of these.
-  const masters = pool.map((b) => freshArgs(b));
-  if (poolLen === 0) {
+  if (pool.length === 0) {
     send({ type: 'bench-error', size, error: 'empty input pool' });
-    return;
+    return null;
   }
-  const maxCalls = Math.max(1, j.maxCalls);
-  const minSampleMs = Math.max(0, j.minSampleNs) / 1e6;
-  if (gcFn) gcFn();
+  return { pool, masters: pool.map((b) => freshArgs(b)) };
+}
 
-  // Is the target async? Decided on one untimed call.
-  let isAsync = false;
-  {
-    let r: unknown;
-    try {
-      const p0 = partsFor(freshArgs(pool[0] as Buffer), 0);
-      determinism.reseed(0);
-      r = RApply(target, p0.self, p0.args);
-    } catch {
-      r = undefined;
-    }
-    const t = isThenable(r);
-    if (t) {
-      isAsync = true;
-      await settle(t, 60_000);
-    }
+/** Whether the target returns a thenable, decided on one untimed call (which is awaited). */
+async function targetIsAsync(first: Buffer): Promise<boolean> {
+  let r: unknown;
+  try {
+    const p0 = partsFor(freshArgs(first), 0);
+    determinism.reseed(0);
+    r = RApply(target, p0.self, p0.args);
+  } catch {
+    r = undefined;
   }
+  const t = isThenable(r);
+  if (!t) return false;
+  await settle(t, 60_000);
+  return true;
+}
 
-  // `this` of each prepared call (receivers are materialized here, outside the timed region).
-  let selves: unknown[] = [];
-  // The cost of preparing one call (a fresh clone of its input, its receiver), measured on every
-  // batch: a batch of a cheap call on a large input must not spend seconds or gigabytes on
-  // clones (see maxBatchNow).
-  let prepMsPerCall = 0;
-  const prepare = (count: number, startCall: number): unknown[][] => {
+/**
+ * Prepared batches of calls and their timed runs. Each call gets a fresh clone of its input
+ * and its receiver (materialized here, outside the timed region); results go to a preallocated
+ * sink. Random streams are reseeded per call from the pool index, as in verify, so both arms of
+ * a comparison see the same sequence whatever their batch sizes.
+ */
+class Batches {
+  /** `this` of each prepared call. */
+  selves: unknown[] = [];
+  sink: SinkItem[] = [];
+  /**
+   * The cost of preparing one call (a fresh clone of its input, its receiver), measured on every
+   * batch: a batch of a cheap call on a large input must not spend seconds or gigabytes on clones.
+   */
+  prepMsPerCall = 0;
+
+  constructor(
+    private readonly masters: unknown[][],
+    readonly poolLen: number,
+  ) {}
+
+  prepare(count: number, startCall: number): unknown[][] {
     const p0 = perfNow();
-    const batch = prepareRaw(count, startCall);
+    const batch = this.prepareRaw(count, startCall);
     const per = (perfNow() - p0) / Math.max(1, count);
-    prepMsPerCall = prepMsPerCall === 0 ? per : Math.max(per, prepMsPerCall * 0.5);
+    this.prepMsPerCall = this.prepMsPerCall === 0 ? per : Math.max(per, this.prepMsPerCall * 0.5);
     return batch;
-  };
-  const prepareRaw = (count: number, startCall: number): unknown[][] => {
+  }
+
+  private prepareRaw(count: number, startCall: number): unknown[][] {
+    const poolLen = this.poolLen;
     const batch: unknown[][] = new Array<unknown[]>(count);
-    selves = new Array<unknown>(count);
+    const selves = (this.selves = new Array<unknown>(count));
     for (let k = 0; k < count; k++) {
-      const list = fastClone(masters[(startCall + k) % poolLen], new MapC()) as unknown[];
+      const list = fastClone(this.masters[(startCall + k) % poolLen], new MapC()) as unknown[];
       if (receiverMode === 'none') batch[k] = list;
       else {
         let parts: { self: unknown; args: unknown[] };
@@ -599,13 +613,11 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
       }
     }
     return batch;
-  };
+  }
 
-  // Batches: each element gets its own clone; results go to a preallocated sink.
-  let sink: SinkItem[] = [];
-  // Random streams are reseeded per call from the pool index, as in verify, so both arms of a
-  // comparison see the same sequence whatever their batch sizes.
-  const runBatchSync = (batch: unknown[][], count: number, base: number): number => {
+  /** Runs `count` prepared calls; returns their wall time in ms. */
+  runSync(batch: unknown[][], count: number, base: number): number {
+    const { sink, selves, poolLen } = this;
     const s0 = perfNow();
     for (let k = 0; k < count; k++) {
       determinism.reseed((base + k) % poolLen);
@@ -616,8 +628,10 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
       }
     }
     return perfNow() - s0;
-  };
-  const runBatchAsync = async (batch: unknown[][], count: number, base: number): Promise<number> => {
+  }
+
+  async runAsync(batch: unknown[][], count: number, base: number): Promise<number> {
+    const { sink, selves, poolLen } = this;
     const s0 = perfNow();
     for (let k = 0; k < count; k++) {
       determinism.reseed((base + k) % poolLen);
@@ -628,7 +642,20 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
       }
     }
     return perfNow() - s0;
-  };
+  }
+}
+
+async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise<void> {
+  const t0 = perfNow();
+  const loaded = benchPool(size, inputsFile);
+  if (!loaded) return;
+  const { pool, masters } = loaded;
+  const poolLen = pool.length;
+  const maxCalls = Math.max(1, j.maxCalls);
+  const minSampleMs = Math.max(0, j.minSampleNs) / 1e6;
+  if (gcFn) gcFn();
+  const isAsync = await targetIsAsync(pool[0] as Buffer);
+  const B = new Batches(masters, poolLen);
 
   // Warm-up and batch calibration (the sink is thrown away).
   let batchSize = 1;
@@ -640,14 +667,14 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
   const bytesPerCall = Math.max(1, poolBytes / poolLen) * 4;
   const memCap = Math.max(1, Math.floor(MAX_BATCH_BYTES / bytesPerCall));
   const prepBudgetMs = Math.max(5, j.timeMs / 4);
-  const maxBatchNow = (): number => Math.max(1, Math.min(maxCalls, 1 << 20, memCap, prepMsPerCall > 0 ? Math.floor(prepBudgetMs / prepMsPerCall) : maxCalls));
+  const maxBatchNow = (): number => Math.max(1, Math.min(maxCalls, 1 << 20, memCap, B.prepMsPerCall > 0 ? Math.floor(prepBudgetMs / B.prepMsPerCall) : maxCalls));
   let maxBatch = Math.max(1, Math.min(maxCalls, 1 << 20, memCap));
   let calibrated = false;
   let warmCalls = 0;
   do {
-    sink = new Array<SinkItem>(batchSize);
-    const batch = prepare(batchSize, warmCalls);
-    const ms = isAsync ? await runBatchAsync(batch, batchSize, warmCalls) : runBatchSync(batch, batchSize, warmCalls);
+    B.sink = new Array<SinkItem>(batchSize);
+    const batch = B.prepare(batchSize, warmCalls);
+    const ms = isAsync ? await B.runAsync(batch, batchSize, warmCalls) : B.runSync(batch, batchSize, warmCalls);
     warmCalls += batchSize;
     maxBatch = maxBatchNow();
     if (batchSize > maxBatch) batchSize = maxBatch;
@@ -664,7 +691,7 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
   const samplesNs: number[] = [];
   let totalCalls = 0;
   let batch: unknown[][] = [];
-  sink = new Array<SinkItem>(batchSize);
+  B.sink = new Array<SinkItem>(batchSize);
   const controller = new AbortControllerC();
   const samplingStart = perfNow();
   /** The samples before the last batch-size restart: used when sampling ended before any new one. */
@@ -683,18 +710,18 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     signal: controller.signal,
   });
   const beforeEach = (): void => {
-    batch = prepare(batchSize, totalCalls);
+    batch = B.prepare(batchSize, totalCalls);
   };
   const afterEach = (): void => {
     // Fold the first K calls' results, in call order, into the checksum list (untimed).
     // For instance methods the receiver's state after the call is part of the result.
     for (let k = 0; k < batchSize && totalCalls + k < K; k++) {
-      kept.push(receiverMode === 'instance' ? { t: 'array', items: [encodeSinkItem(sink[k]), encodeValue(selves[k])] } : encodeSinkItem(sink[k]));
+      kept.push(receiverMode === 'instance' ? { t: 'array', items: [encodeSinkItem(B.sink[k]), encodeValue(B.selves[k])] } : encodeSinkItem(B.sink[k]));
     }
     totalCalls += batchSize;
-    for (let k = 0; k < batchSize; k++) sink[k] = undefined;
+    for (let k = 0; k < batchSize; k++) B.sink[k] = undefined;
     batch = [];
-    selves = [];
+    B.selves = [];
     // Code often gets faster after warm-up (late tier-up): while less than half the sampling
     // time has passed, a batch under half of minSampleNs doubles the batch size and restarts the
     // samples (calls made still count in totalCalls and the checksum order is unaffected).
@@ -702,7 +729,7 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     // Never when the doubled batch would not fit the calls left: the restart would leave no samples.
     if (lastNs !== undefined && lastNs * batchSize < j.minSampleNs / 2 && batchSize < maxBatch && perfNow() - samplingStart < j.timeMs / 2 && totalCalls + 2 * batchSize <= maxCalls) {
       batchSize = Math.min(maxBatch, batchSize * 2);
-      sink = new Array<SinkItem>(batchSize);
+      B.sink = new Array<SinkItem>(batchSize);
       restarted = samplesNs.slice();
       samplesNs.length = 0;
     }
@@ -711,14 +738,14 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
   };
   if (isAsync) {
     bench.add('target', async () => {
-      const ms = await runBatchAsync(batch, batchSize, totalCalls);
+      const ms = await B.runAsync(batch, batchSize, totalCalls);
       samplesNs.push((ms * 1e6) / batchSize);
       return { overriddenDuration: ms };
     }, { beforeEach, afterEach, async: true });
     await bench.run();
   } else {
     bench.add('target', () => {
-      const ms = runBatchSync(batch, batchSize, totalCalls);
+      const ms = B.runSync(batch, batchSize, totalCalls);
       samplesNs.push((ms * 1e6) / batchSize);
       return { overriddenDuration: ms };
     }, { beforeEach, afterEach, async: false });
@@ -744,7 +771,7 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
     checksum: checksumOfEncoded(kept),
     checksumCalls: kept.length,
     wallMs: perfNow() - t0,
-    prepNsPerCall: prepMsPerCall * 1e6,
+    prepNsPerCall: B.prepMsPerCall * 1e6,
     tampers: newTampers(),
     denials: denials.take(),
   });
