@@ -29,8 +29,10 @@ import { serialize } from 'node:v8';
 import * as pipeline from '../src/core/pipeline';
 import { defaultOf } from '../src/core/defaults';
 import { DEFAULTS, runHotpath } from '../src/core/pipeline';
+import { formatRatio } from '../src/core/report/format';
 import { runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from '../src/core/benchmark/measure';
 import { speedupFromRounds, decide, quantile, mean, median } from '../src/core/benchmark/stats';
+import { needsReplication } from '../src/core/benchmark/stage';
 import { bundleVariant } from '../src/core/build/bundle';
 import { extractTarget } from '../src/core/target/extract';
 import { applyCandidate, parseCandidate } from '../src/core/candidates/substitute';
@@ -322,6 +324,8 @@ interface Trial {
   /** The run's own A/A arm (original vs a copy), when the engine runs one. */
   aa: Interval | null;
   aaVeto: boolean;
+  /** The replication a `faster` near the threshold gets (stage.ts needsReplication), or null when none was needed. */
+  replication: (Interval & { verdict: 'faster' | 'not-faster' }) | null;
   rounds: number;
   /** Per-round median ns per call. */
   originalNs: number[];
@@ -568,20 +572,46 @@ async function confirmTrial(
   };
   const fail = res.failures.get('candidate') ?? res.failures.get('original');
   if (fail) {
-    return { ...base, estimate: NaN, low: NaN, high: NaN, raw: 'not-faster', verdict: 'error', aa: null, aaVeto: false, error: fail.reason };
+    return { ...base, estimate: NaN, low: NaN, high: NaN, raw: 'not-faster', verdict: 'error', aa: null, aaVeto: false, replication: null, error: fail.reason };
   }
   // The engine passes its base seed to the bootstrap.
-  const interval = speedupFromRounds(paired, { seed: defaultOf('seed') });
-  const d = decide(interval, minSpeedup);
+  let interval = speedupFromRounds(paired, { seed: defaultOf('seed') });
+  let d = decide(interval, minSpeedup);
+  // As stage.ts replicate(): a `faster` whose lower bound is near the threshold is measured again on
+  // as many fresh rounds (new seeds); it stands only if the replication alone and all rounds pooled clear it.
+  let replication: Trial['replication'] = null;
+  if (needsReplication(d.verdict, interval, minSpeedup)) {
+    const again = await runRounds(
+      [
+        { key: 'original', bundle: arms.original },
+        { key: 'candidate', bundle: arms.candidate },
+      ],
+      [pool],
+      cfg.rounds,
+      cfg.timing,
+      benchContext(fx, defaultOf('seed') + 104_729 * (i + 1)),
+    );
+    const second = pairedRounds(again, 'original', 'candidate', pool.size);
+    const r = second.length > 0 ? speedupFromRounds(second, { seed: defaultOf('seed') + 1 }) : null;
+    interval = speedupFromRounds([...paired, ...second], { seed: defaultOf('seed') });
+    const pooled = decide(interval, minSpeedup);
+    const alone = r ? decide(r, minSpeedup).verdict : 'not-faster';
+    replication = r ? { estimate: r.estimate, low: r.low, high: r.high, verdict: alone } : { estimate: NaN, low: NaN, high: NaN, verdict: 'not-faster' };
+    d = alone === 'faster' ? pooled : { ...pooled, verdict: 'not-faster' };
+  }
+  // As stage.ts calibrateNoise()/discountNoise(): when the run's A/A interval excludes 1, a claim
+  // must clear the threshold by the A/A's deviation too.
   let aa: Interval | null = null;
   let aaVeto = false;
   if (cfg.aaArm && !res.failures.has('aa')) {
     const a = speedupFromRounds(aaPaired, { seed: defaultOf('seed') });
     aa = { estimate: a.estimate, low: a.low, high: a.high };
-    aaVeto = a.low >= minSpeedup || a.high <= 1 / minSpeedup;
+    const unreliable = a.low > 1 || a.high < 1;
+    const factor = unreliable ? Math.max(a.high, 1 / a.low) : 1;
+    aaVeto = unreliable && d.verdict === 'faster' && interval.low / factor < minSpeedup;
   }
   const verdict = d.verdict === 'faster' && !aaVeto ? 'faster' : 'not-faster';
-  return { ...base, estimate: interval.estimate, low: interval.low, high: interval.high, raw: d.verdict, verdict, aa, aaVeto };
+  return { ...base, wallMs: performance.now() - t0, estimate: interval.estimate, low: interval.low, high: interval.high, raw: d.verdict, verdict, aa, aaVeto, replication };
 }
 
 async function confirmExperiment(
@@ -784,6 +814,9 @@ interface ConfirmSummary {
   faster: number;
   rawFaster: number;
   vetoes: number;
+  /** Trials whose `faster` was near the threshold and replicated, and of those, the ones the replication did not confirm. */
+  replicated: number;
+  notReplicated: number;
   excludeOne: number;
   containTarget: number;
   meanEstimate: number;
@@ -828,6 +861,8 @@ function summarizeConfirm(e: ConfirmExperiment, cores: number): ConfirmSummary {
     faster: ok.filter((t) => t.verdict === 'faster').length,
     rawFaster: ok.filter((t) => t.raw === 'faster').length,
     vetoes: ok.filter((t) => t.aaVeto).length,
+    replicated: ok.filter((t) => t.replication !== null).length,
+    notReplicated: ok.filter((t) => t.replication !== null && t.replication.verdict !== 'faster').length,
     excludeOne: ok.filter((t) => t.low > 1 || t.high < 1).length,
     containTarget: ok.filter((t) => t.low <= e.target && e.target <= t.high).length,
     meanEstimate: mean(est),
@@ -958,7 +993,8 @@ function renderMarkdown(r: Results): string {
     L.push(`| CI width (high/low) | ${spread(e.trials.filter((t) => t.verdict !== 'error').map((t) => t.high / t.low))} |`);
     L.push('');
     L.push(
-      `Verdicts: ${sm.faster} \`faster\` of ${sm.n}${sm.errors ? ` (${sm.errors} errors)` : ''}; decide() alone ${sm.rawFaster}; withheld by the A/A arm ${sm.vetoes}. ` +
+      `Verdicts: ${sm.faster} \`faster\` of ${sm.n}${sm.errors ? ` (${sm.errors} errors)` : ''}; decide() alone ${sm.rawFaster}; withheld by the A/A arm ${sm.vetoes}; ` +
+        `replicated (lower bound under ${formatRatio(defaultOf('minSpeedup') * DEFAULTS.replicateBelow)}) ${sm.replicated}, of which not confirmed by the replication ${sm.notReplicated}. ` +
         `Intervals excluding 1: ${sm.excludeOne}; containing ${e.target}: ${sm.containTarget}. Mean estimate ${f3(sm.meanEstimate)} (geometric ${f3(sm.geoMeanEstimate)}). ` +
         `SD of a round's log ratio: ${f3(sm.roundLogSd)}. Trials under competing load (≥ ${cores / 2} extra runnable tasks on average): ${sm.busy}.`,
     );
