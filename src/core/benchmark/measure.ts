@@ -5,24 +5,14 @@
  * parent. Screening uses few rounds for all arms; the decision on a candidate is made on fresh
  * confirmation rounds alone (no winner's curse, no running until significant).
  */
-import type { Logger } from '../logger';
-import type { BenchJob, CallReceiver, Denial, RunnerMessage } from '../sandbox/protocol';
-import { runSandboxed } from '../sandbox/spawn';
+import type { BenchJob, Denial, RunnerMessage } from '../sandbox/protocol';
+import { runSandboxed, type SandboxContext } from '../sandbox/spawn';
 import { median } from './stats';
 import { createRng } from '../rng';
 import { throwIfAborted } from '../errors';
 
-export interface BenchContext {
-  nodePath: string;
-  jobDir: string;
-  memoryMb: number;
-  seed: number;
-  frozenNowMs: number;
-  signal?: AbortSignal;
-  logger: Logger;
-  /** Call convention of a method target (absent: a plain function). */
-  receiver?: CallReceiver;
-}
+/** The sandbox settings of the run's benchmark processes. */
+export type BenchContext = SandboxContext;
 
 export interface SizePool {
   size: number;

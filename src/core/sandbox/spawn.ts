@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SandboxError, oneLine } from '../errors';
 import { silentLogger, type Logger } from '../logger';
-import type { RunnerJob, RunnerMessage, PermissionReport } from './protocol';
+import type { CallReceiver, RunnerJob, RunnerMessage, PermissionReport } from './protocol';
 import { nodeInfo, permissionArgs, networkNamespacePrefix, MINIMAL_PATH } from './nodeinfo';
 import { rssLimitMb, supervise, type ProcessEnd } from './process';
 
@@ -29,6 +29,19 @@ import { rssLimitMb, supervise, type ProcessEnd } from './process';
 // because callers import them with runSandboxed.
 export { resolveNodePath } from './nodeinfo';
 export { CappedText, killGroup, liveProcessGroups, looksLikeHeapOom, readRssMb, rssLimitMb } from './process';
+
+/** What every sandboxed job of one run needs: the node binary, the job directory, limits, seeds and the run's signal and logger. */
+export interface SandboxContext {
+  nodePath: string;
+  jobDir: string;
+  memoryMb: number;
+  seed: number;
+  frozenNowMs: number;
+  signal?: AbortSignal;
+  logger: Logger;
+  /** Call convention of a method target (absent: a plain function). */
+  receiver?: CallReceiver;
+}
 
 export interface SandboxOptions {
   /** A real node binary (see resolveNodePath); never Electron's process.execPath. */

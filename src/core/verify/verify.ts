@@ -3,29 +3,19 @@
  * its outcomes become the expectations; each candidate runs the same inputs in its own process
  * and must match call for call (return value, thrown error, arguments after the call).
  */
-import type { Logger } from '../logger';
 import type { CallOutcome, Counterexample, Encoded } from '../types';
 import type { CallReceiver, CostLimit, Denial, RunnerMessage, Tamper, VerifyJob } from '../sandbox/protocol';
-import { runSandboxed, type SandboxRun } from '../sandbox/spawn';
+import { runSandboxed, type SandboxContext, type SandboxRun } from '../sandbox/spawn';
 import { compareOutcomes } from './equality';
 import { quoteString, renderEncoded, renderOutcome } from '../report/render';
 import { SandboxError, throwIfAborted } from '../errors';
 import { describeDenials, formatMs } from '../report/format';
 
-export interface VerifyContext {
-  nodePath: string;
-  jobDir: string;
+export interface VerifyContext extends SandboxContext {
   /** v8-serialized argument lists. */
   inputsFile: string;
   inputCount: number;
   callTimeoutMs: number;
-  memoryMb: number;
-  seed: number;
-  frozenNowMs: number;
-  signal?: AbortSignal;
-  logger: Logger;
-  /** Call convention of a method target (absent: a plain function). */
-  receiver?: CallReceiver;
 }
 
 /** Outcome of every call of one variant, by input index; `probe` holds the staleness-probe calls. */
