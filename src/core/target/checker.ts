@@ -13,8 +13,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import type { ClassRef, PropertySchema, TypedArrayName, TypeSchema } from '../types';
-import { containsUnknown, TYPED_ARRAYS, union, withUndefined } from './schema';
+import type { ClassRef, PropertySchema, TypeSchema } from '../types';
+import { builtinSchema, containsUnknown, union, withUndefined } from './schema';
 
 const UNKNOWN: TypeSchema = { kind: 'unknown' };
 /** How deep a schema may nest before the rest becomes `unknown` (as in schema.ts). */
@@ -531,36 +531,10 @@ class Converter {
     if (c.isTupleType(t)) return this.tuple(t as ts.TypeReference, depth);
     const sym = t.getSymbol();
     if (sym && this.isLib(sym) && sym.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class)) {
-      const name = sym.getName();
-      switch (name) {
-        case 'Map':
-        case 'ReadonlyMap':
-          return { kind: 'map', key: arg(0), value: arg(1) };
-        case 'Set':
-        case 'ReadonlySet':
-          return { kind: 'set', element: arg(0) };
-        case 'Iterable':
-        case 'ArrayLike':
-          return { kind: 'array', element: arg(0) };
-        case 'Date':
-          return { kind: 'date' };
-        case 'Function':
-        case 'CallableFunction':
-        case 'NewableFunction':
-          return { kind: 'function' };
-        case 'String':
-          return { kind: 'string' };
-        case 'Number':
-          return { kind: 'number' };
-        case 'Boolean':
-          return { kind: 'boolean' };
-        case 'BigInt':
-          return { kind: 'bigint' };
-        default:
-          if (TYPED_ARRAYS.has(name)) return { kind: 'typedArray', name: name as TypedArrayName };
-          this.problem(`'${this.show(t)}' is a built-in type inputs are not generated for`);
-          return UNKNOWN;
-      }
+      const builtin = builtinSchema(sym.getName(), arg);
+      if (builtin) return builtin;
+      this.problem(`'${this.show(t)}' is a built-in type inputs are not generated for`);
+      return UNKNOWN;
     }
     if (c.getSignaturesOfType(t, ts.SignatureKind.Call).length || c.getSignaturesOfType(t, ts.SignatureKind.Construct).length) return { kind: 'function' };
     if (sym && sym.flags & ts.SymbolFlags.Class) return this.instance(sym, t, depth);

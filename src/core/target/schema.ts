@@ -362,11 +362,6 @@ function namedSchema(name: string, args: readonly ts.TypeNode[], ctx: Ctx): Type
     return a ? convert(a, deeper(ctx)) : UNKNOWN;
   };
   switch (name) {
-    case 'Array':
-    case 'ReadonlyArray':
-    case 'Iterable':
-    case 'ArrayLike':
-      return { kind: 'array', element: arg(0) };
     case 'Record':
     case 'Object': {
       if (args.length < 2) return UNKNOWN;
@@ -379,17 +374,6 @@ function namedSchema(name: string, args: readonly ts.TypeNode[], ctx: Ctx): Type
       }
       return { kind: 'record', value };
     }
-    case 'Map':
-    case 'ReadonlyMap':
-      return { kind: 'map', key: arg(0), value: arg(1) };
-    case 'Set':
-    case 'ReadonlySet':
-      return { kind: 'set', element: arg(0) };
-    case 'Date':
-      return { kind: 'date' };
-    case 'Function':
-    case 'CallableFunction':
-      return { kind: 'function' };
     case 'Readonly':
     case 'NonNullable':
       return arg(0);
@@ -403,6 +387,36 @@ function namedSchema(name: string, args: readonly ts.TypeNode[], ctx: Ctx): Type
       if (inner.kind !== 'object') return inner;
       return { kind: 'object', properties: inner.properties.map((p) => ({ ...p, optional: false })) };
     }
+    default:
+      break;
+  }
+  return builtinSchema(name, arg) ?? localSchema(name, ctx);
+}
+
+/**
+ * The schema of a built-in collection, wrapper or typed array by its name (`Map`, `Iterable`,
+ * `Date`, `Uint8Array`, `String`, ...), from its type arguments' schemas; null when the name is
+ * not one. Shared by the syntactic path (above) and the type checker's (checker.ts).
+ */
+export function builtinSchema(name: string, arg: (i: number) => TypeSchema): TypeSchema | null {
+  switch (name) {
+    case 'Array':
+    case 'ReadonlyArray':
+    case 'Iterable':
+    case 'ArrayLike':
+      return { kind: 'array', element: arg(0) };
+    case 'Map':
+    case 'ReadonlyMap':
+      return { kind: 'map', key: arg(0), value: arg(1) };
+    case 'Set':
+    case 'ReadonlySet':
+      return { kind: 'set', element: arg(0) };
+    case 'Date':
+      return { kind: 'date' };
+    case 'Function':
+    case 'CallableFunction':
+    case 'NewableFunction':
+      return { kind: 'function' };
     case 'String':
       return { kind: 'string' };
     case 'Number':
@@ -412,10 +426,8 @@ function namedSchema(name: string, args: readonly ts.TypeNode[], ctx: Ctx): Type
     case 'BigInt':
       return { kind: 'bigint' };
     default:
-      break;
+      return TYPED_ARRAYS.has(name) ? { kind: 'typedArray', name: name as TypedArrayName } : null;
   }
-  if (TYPED_ARRAYS.has(name)) return { kind: 'typedArray', name: name as TypedArrayName };
-  return localSchema(name, ctx);
 }
 
 function localSchema(name: string, ctx: Ctx): TypeSchema {
