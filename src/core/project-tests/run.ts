@@ -38,6 +38,7 @@ import { workspaceRootProbes } from './discover';
 import { ancestorNodeModules, type Scratch } from './scratch';
 import { preloadNodeOptions, SEED_RANDOM_PRELOAD } from './seed-random';
 import type { TestCaseResult, TestProject, TestRunResult } from './types';
+import { stripVTControlCharacters } from 'node:util';
 
 export interface RunProjectTestsOptions {
   nodePath: string;
@@ -296,9 +297,9 @@ export function firstLines(msg: string, max = 4): string {
   return lines.join('\n') || 'failed';
 }
 
+/** Text without ANSI escape sequences (colours, cursor moves, OSC hyperlinks), as Node strips them. */
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  return stripVTControlCharacters(s);
 }
 
 function lastLines(s: string, n: number): string {

@@ -24,6 +24,7 @@ import { MINIMAL_PATH } from '../sandbox/nodeinfo';
 import { findDistBundle } from '../sandbox/spawn';
 import { runConfined } from '../sandbox/confine';
 import type { TargetFunction } from '../types';
+import { decode } from '@jridgewell/sourcemap-codec';
 
 export interface LineCoverage {
   /** Code lines of the target that ran at least once. */
@@ -51,8 +52,6 @@ const SOURCE_NAME = '__hotpath_coverage_target__';
 
 // ---- source maps --------------------------------------------------------------------------------
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
 /** A mapping segment: generated line/column (0-based) to a source's line/column (0-based). */
 interface Segment {
   genLine: number;
@@ -62,41 +61,14 @@ interface Segment {
   srcCol: number;
 }
 
-/** Decodes a source map's `mappings` (base64 VLQ) into segments that have a source. */
+/** The segments of a source map's `mappings` that have a source (decoded by @jridgewell/sourcemap-codec). */
 export function decodeMappings(mappings: string): Segment[] {
   const out: Segment[] = [];
-  let genLine = 0;
-  let src = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  for (const line of mappings.split(';')) {
-    let genCol = 0;
-    for (const seg of line.split(',')) {
-      if (!seg) continue;
-      const fields: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const ch of seg) {
-        const digit = B64.indexOf(ch);
-        if (digit < 0) break;
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      genCol += fields[0] ?? 0;
-      if (fields.length >= 4) {
-        src += fields[1]!;
-        srcLine += fields[2]!;
-        srcCol += fields[3]!;
-        out.push({ genLine, genCol, src, srcLine, srcCol });
-      }
+  decode(mappings).forEach((line, genLine) => {
+    for (const seg of line) {
+      if (seg.length >= 4) out.push({ genLine, genCol: seg[0], src: seg[1]!, srcLine: seg[2]!, srcCol: seg[3]! });
     }
-    genLine++;
-  }
+  });
   return out;
 }
 
