@@ -10,6 +10,8 @@
  *   --out DIR      where results.json and CORPUS.md go (default: bench/)
  *   --resume       keep the A/A results already in DIR/corpus-results.json, run the rest
  *   --retry-errors with --resume: run again the functions that ended in an infrastructure error
+ *   --rerun-no-verdict  with --resume: run again the functions that ended without a verdict
+ *                  (not measured, or error), recording the engine commit they ran at
  *
  * An A/A run must never be `faster`, `incorrect` or `timeout`: the function is compared with
  * itself, so any of those is a false verdict. `unsafe` is a finding about the function itself
@@ -59,6 +61,7 @@ interface Args {
   out: string;
   resume: boolean;
   retryErrors: boolean;
+  rerunNoVerdict: boolean;
 }
 
 /** The commit the engine runs at (with "+changes" when the tree differs from it), or undefined outside git. */
@@ -72,8 +75,13 @@ function engineCommit(): string | undefined {
   }
 }
 
+/** A result that is no verdict: not measured (no interval) or an error. */
+function withoutVerdict(a: AaResult): boolean {
+  return a.verdict === 'error' || (a.verdict === 'not-faster' && a.speedup === null);
+}
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { only: [], limit: Infinity, out: path.join(ROOT, 'bench'), resume: false, retryErrors: false };
+  const args: Args = { only: [], limit: Infinity, out: path.join(ROOT, 'bench'), resume: false, retryErrors: false, rerunNoVerdict: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -86,7 +94,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--out') args.out = path.resolve(value());
     else if (a === '--resume') args.resume = true;
     else if (a === '--retry-errors') args.retryErrors = true;
-    else throw new Error(`Unknown option ${a}. Options: --only <text>, --limit N, --out DIR, --resume, --retry-errors.`);
+    else if (a === '--rerun-no-verdict') args.rerunNoVerdict = true;
+    else throw new Error(`Unknown option ${a}. Options: --only <text>, --limit N, --out DIR, --resume, --retry-errors, --rerun-no-verdict.`);
   }
   if (!(args.limit >= 0)) throw new Error('--limit must be a number (0: count only, run nothing)');
   return args;
@@ -142,6 +151,8 @@ interface AaResult {
   denied: string[];
   tampered: string[];
   wallMs: number;
+  /** The engine commit of a result re-run by a resumed run (--rerun-no-verdict); absent: the run's. */
+  commit?: string;
 }
 
 interface CorpusResults {
@@ -233,7 +244,7 @@ async function main(): Promise<void> {
         }
         let source: string;
         try {
-          source = extractTarget(file, { name: fn.name }, text).text;
+          source = extractTarget(file, { name: fn.name }, text, { types: 'syntax' }).text;
         } catch (err) {
           if (!(err instanceof InputError)) throw err;
           results.refused.push({ id, reason: oneLine(err), category: categorize(oneLine(err)), stage: 'extraction' });
@@ -241,7 +252,7 @@ async function main(): Promise<void> {
         }
         results.accepted++;
         const done = previous.get(id);
-        if (done) {
+        if (done && !(args.rerunNoVerdict && withoutVerdict(done))) {
           results.aa.push(done);
           continue;
         }
@@ -252,7 +263,7 @@ async function main(): Promise<void> {
         }
         // An earlier run's infrastructure error is kept unless this run is allowed to retry it (--retry-errors).
         const erredBefore = previousErrors.get(id);
-        if (erredBefore && !args.retryErrors) {
+        if (erredBefore && !args.retryErrors && !args.rerunNoVerdict) {
           results.errors.push(erredBefore);
           continue;
         }
@@ -279,6 +290,7 @@ async function main(): Promise<void> {
             denied: c.denied.map((d) => `${d.api}${d.resource ? ` ${d.resource}` : ""}`),
             tampered: c.tampered,
             wallMs: Date.now() - t0,
+            ...(done || erredBefore ? { commit: engineCommit() } : {}),
           };
           results.aa.push(aa);
           process.stderr.write(`${String(runs).padStart(4)} ${aa.verdict.padEnd(10)} ${(aa.wallMs / 1000).toFixed(1).padStart(5)} s  ${id}${aa.verdict === 'not-faster' ? '' : `  (${aa.reason})`}\n`);
@@ -326,6 +338,14 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Which results a resumed run re-ran, and at which engine commit. */
+function rerunText(r: CorpusResults): string {
+  const byCommit = new Map<string, number>();
+  for (const a of r.aa) if (a.commit) byCommit.set(a.commit, (byCommit.get(a.commit) ?? 0) + 1);
+  if (byCommit.size === 0) return '';
+  return ` Re-run without a verdict before (\`--resume --rerun-no-verdict\`): ${[...byCommit].map(([c, n]) => `${n} at commit ${c}`).join(', ')}.`;
+}
+
 function renderMarkdown(r: CorpusResults, args: Args): string {
   const { byVerdict, falseVerdicts, noVerdict } = summarize(r);
   const ran = r.aa.length + r.errors.length;
@@ -338,7 +358,8 @@ function renderMarkdown(r: CorpusResults, args: Args): string {
     `Generated by \`npm run bench:corpus${args.only.length ? ` -- ${args.only.map((o) => `--only ${o}`).join(' ')}` : ''}\` on ${r.machine.date.slice(0, 10)}: ` +
       `${r.machine.commit ? `engine at commit ${r.machine.commit}, ` : ''}${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memGiB} GiB, Node ${r.machine.node}, ` +
       `load average ${r.machine.loadStart.join(' / ')} at the start and ${r.machine.loadEnd.join(' / ')} at the end. ` +
-      `Wall time ${(r.wallMs / 60_000).toFixed(1)} min; median ${(median(r.aa.map((a) => a.wallMs)) / 1000).toFixed(1)} s per function.`,
+      `Wall time ${(r.wallMs / 60_000).toFixed(1)} min; median ${(median(r.aa.map((a) => a.wallMs)) / 1000).toFixed(1)} s per function.` +
+      rerunText(r),
     '',
   );
   lines.push('Each exported function and method Hotpath accepts is checked against a byte-identical copy of itself');

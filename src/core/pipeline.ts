@@ -23,7 +23,7 @@ import { prepareVerification, verifyBatch, type Prepared } from './verify/prepar
 import type { VerifyStageContext } from './verify/stage';
 import type { BenchContext, SizePool } from './benchmark/measure';
 import { FROZEN_NOW_MS } from './benchmark/defaults';
-import { choosePools } from './benchmark/pools';
+import { choosePools, verificationPool } from './benchmark/pools';
 import { benchmarkSurvivors, type NoiseState } from './benchmark/stage';
 
 export { plannedRounds } from './benchmark/stage';
@@ -155,6 +155,7 @@ async function benchmarkStage(run: TargetRun, prep: Prepared, survivors: Working
   const stage = ctx.progress.stage;
   const failure: { reason?: string } = {};
   run.pools ??= await choosePools(target, originals.originalBundle, run.ladder, prep.benchBySize ?? run.modelBenchInputs, run.bench, stage, failure);
+  if (run.pools.length === 0 && !prep.benchBySize) run.pools = await verificationPools(run, prep, failure.reason);
   if (run.pools.length === 0) {
     const why = failure.reason ? `: measuring the original failed (${failure.reason})` : ' within the time limits';
     for (const w of survivors) candidates.finish(w, 'not-faster', 'measurement', `Equivalent, but no benchmark input size could be run${why}.`);
@@ -180,6 +181,18 @@ async function benchmarkStage(run: TargetRun, prep: Prepared, survivors: Working
     },
     survivors,
   );
+}
+
+/** No generated benchmark input ran: measure on the verification inputs the original returned on, said in a note. */
+async function verificationPools(run: TargetRun, prep: Prepared, why: string | undefined): Promise<SizePool[]> {
+  const { base } = prep;
+  const returned = (i: number) => base.expected.calls.get(i)?.kind === 'returned';
+  const pool = await verificationPool(run.originals.originalBundle, base.inputs, returned, base.sizes, run.bench);
+  if (!pool) return [];
+  run.ctx.notes.push(
+    `Benchmarks use ${pool.calls} of the verification inputs on which the original returned: no generated benchmark input could be run${why ? ` (${why})` : ''}. Pass --inputs with a generate(size) for measurements at chosen sizes.`,
+  );
+  return [pool];
 }
 
 function finalReport(run: TargetRun, llm: Report['llm'], t0: number): Report {

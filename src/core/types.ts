@@ -33,8 +33,11 @@ export type TypeSchema =
   | { kind: 'date' }
   | { kind: 'typedArray'; name: TypedArrayName }
   | { kind: 'union'; options: TypeSchema[] }
-  /** A callback parameter: generated as a small pure function where possible. */
-  | { kind: 'function' }
+  /**
+   * A callback parameter: generated as a small pure function where possible. `returns` and
+   * `arity` come from its signature when known (a nested `(q) => boolean` becomes a predicate).
+   */
+  | { kind: 'function'; returns?: FunctionReturn; arity?: number }
   /**
    * An instance of a class of the user's project, built in the child as `new Class(...args)`
    * from generated constructor arguments; `ref` indexes TargetFunction.classes.
@@ -42,6 +45,9 @@ export type TypeSchema =
   | { kind: 'instance'; name: string; ref: number; args: TypeSchema[] }
   /** No usable type information (`any`, `unknown`, untyped JS). */
   | { kind: 'unknown' };
+
+/** What a callback's signature says it returns, as far as choosing a stand-in function goes. */
+export type FunctionReturn = 'boolean' | 'number' | 'string' | 'other';
 
 export interface PropertySchema {
   name: string;
@@ -69,6 +75,11 @@ export interface ParamInfo {
   type: TypeSchema;
   optional: boolean;
   rest: boolean;
+  /**
+   * For an untyped parameter: the type TypeScript infers from its use in the function
+   * (`string | SemVer | undefined`), which `type` was built from; absent otherwise.
+   */
+  inferred?: string;
 }
 
 /**

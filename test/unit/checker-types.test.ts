@@ -118,7 +118,7 @@ void test('tuples (named, optional, readonly), branded primitives, Partial<> of 
       prop('tags', { kind: 'set', element: STR }, true),
       prop('when', { kind: 'date' }, true),
       prop('lookup', { kind: 'map', key: STR, value: LEVEL }, true),
-      prop('pick', { kind: 'function' }, true),
+      prop('pick', { kind: 'function', returns: 'boolean', arity: 1 }, true),
     ),
   );
 });

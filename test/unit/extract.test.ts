@@ -112,7 +112,7 @@ void test('rich TypeScript signature: parameter schemas', () => {
   assert.deepEqual(type('i'), { kind: 'date' });
   assert.deepEqual(type('j'), { kind: 'typedArray', name: 'Float64Array' });
   assert.deepEqual(type('k'), { kind: 'union', options: [{ kind: 'literal', value: 'x' }, { kind: 'literal', value: 'y' }] });
-  assert.deepEqual(type('l'), { kind: 'function' });
+  assert.deepEqual(type('l'), { kind: 'function', returns: 'number', arity: 1 });
   assert.equal(by.get('m')?.optional, true);
   assert.deepEqual(type('m'), { kind: 'union', options: [{ kind: 'number' }, { kind: 'undefined' }] });
   assert.equal(by.get('rest')?.rest, true);
@@ -170,7 +170,9 @@ void test('CommonJS module: require imports, module kind, exported via module.ex
     t.context.declarations.map((d) => d.name),
     ['base'],
   );
-  assert.deepEqual(t.params[0]?.type, { kind: 'unknown' });
+  // Untyped, but used as `s.toUpperCase()`: TypeScript's inference from usage makes it a string.
+  assert.deepEqual(t.params[0]?.type, { kind: 'string' });
+  assert.equal(t.params[0]?.inferred, 'string');
 
   // A .js file using require/module.exports without import/export is CommonJS too.
   const js = extractTarget('/virtual/a.js', { name: 'f' }, "const x = require('x');\nfunction f(a) { return a; }\nmodule.exports = f;\n");

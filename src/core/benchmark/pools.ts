@@ -1,6 +1,6 @@
 /**
  * Benchmark sizes. Enters: the target, the original's bundle, the size ladder (or the user's
- * generate(size) pools). Leaves: up to three input pools, written to the scratch directory, at
+ * generate(size) pools; string arguments of the project's own calls, call-sites.ts). Leaves: up to three input pools, written to the scratch directory, at
  * which one call of the original fits DEFAULTS.maxCallNs; the largest is the headline size.
  */
 import { writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import type { PipelineStage } from '../report/report';
 import type { TargetFunction } from '../types';
 import { throwIfAborted } from '../errors';
 import { generateTargetBenchInputs } from '../inputs/inputs';
+import { callSiteLiterals } from '../inputs/call-sites';
 import { measureArm, type BenchContext, type SizePool } from './measure';
 import { DEFAULTS, PROBE_TIMING } from './defaults';
 
@@ -31,6 +32,7 @@ export async function choosePools(
   failure: { reason?: string } = {},
 ): Promise<SizePool[]> {
   stage('benchmarking', 'Choosing benchmark input sizes');
+  const examples = callSiteLiterals(target).examples ?? [];
   // Probe in chunks so that large pools (slow to generate, heavy to clone) are only built when
   // the smaller sizes showed the original is fast enough for them.
   const fit: SizePool[] = [];
@@ -44,7 +46,7 @@ export async function choosePools(
     for (const size of chunk) {
       throwIfAborted(ctx.signal);
       const count = Math.max(4, Math.min(DEFAULTS.poolCount, Math.ceil(262_144 / size)));
-      const lists = userBySize?.get(size) ?? generateTargetBenchInputs(target, size, { seed: ctx.seed + size, count });
+      const lists = userBySize?.get(size) ?? generateTargetBenchInputs(target, size, { seed: ctx.seed + size, count, examples });
       if (!lists.length) continue;
       const f = join(ctx.jobDir, `bench-${size}.bin`);
       await writeFile(f, serialize(lists));
@@ -80,7 +82,7 @@ export async function choosePools(
   if (fit.length === 0) {
     // Even the smallest size of the ladder is too slow (exponential or factorial cost): go down
     // from it by halves until a size fits, so that every function that runs at all gets measured.
-    const below = await smallerPools(target, originalBundle, ladder[0] ?? 16, userBySize, ctx);
+    const below = await smallerPools(target, originalBundle, ladder[0] ?? 16, userBySize, ctx, examples);
     if (below.length > 0) return below;
     return first && firstMeasured ? [first] : [];
   }
@@ -88,11 +90,11 @@ export async function choosePools(
 }
 
 /** The largest sizes below `start` (halving) at which the original's calls fit DEFAULTS.maxCallNs, up to three, ascending. */
-async function smallerPools(target: TargetFunction, originalBundle: string, start: number, userBySize: Map<number, unknown[][]> | null, ctx: BenchContext): Promise<SizePool[]> {
+async function smallerPools(target: TargetFunction, originalBundle: string, start: number, userBySize: Map<number, unknown[][]> | null, ctx: BenchContext, examples: readonly string[]): Promise<SizePool[]> {
   const out: SizePool[] = [];
   for (let size = Math.floor(start / 2); size >= 1 && out.length < 3; size = Math.floor(size / 2)) {
     throwIfAborted(ctx.signal);
-    const lists = userBySize?.get(size) ?? generateTargetBenchInputs(target, size, { seed: ctx.seed + size, count: DEFAULTS.poolCount });
+    const lists = userBySize?.get(size) ?? generateTargetBenchInputs(target, size, { seed: ctx.seed + size, count: DEFAULTS.poolCount, examples });
     if (!lists.length) continue;
     const f = join(ctx.jobDir, `bench-${size}.bin`);
     await writeFile(f, serialize(lists));
@@ -104,4 +106,23 @@ async function smallerPools(target: TargetFunction, originalBundle: string, star
     else if (out.length > 0) break;
   }
   return out;
+}
+
+/**
+ * The fallback when no generated benchmark input can be run (a constructor that parses its
+ * argument rejects every generated string, so no receiver builds): a pool of the verification
+ * inputs on which the original returned normally, the largest first, probed like the others.
+ * `sizes` are their costs (cost.ts); the pool's size is the largest of those it holds.
+ */
+export async function verificationPool(originalBundle: string, inputs: readonly unknown[][], returned: (i: number) => boolean, sizes: readonly number[], ctx: BenchContext): Promise<(SizePool & { calls: number }) | null> {
+  const order = inputs.map((_, i) => i).filter(returned).sort((a, b) => (sizes[b] ?? 0) - (sizes[a] ?? 0));
+  const chosen = order.slice(0, DEFAULTS.poolCount);
+  if (chosen.length === 0) return null;
+  const size = Math.max(1, Math.round(sizes[chosen[0]!] ?? 1));
+  const pool = { size, inputsFile: join(ctx.jobDir, 'bench-verification.bin'), calls: chosen.length };
+  await writeFile(pool.inputsFile, serialize(chosen.map((i) => inputs[i]!)));
+  const probe = await measureArm(originalBundle, [pool], PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
+  if (!probe.ok) ctx.logger.debug(`benchmark probe of the original on verification inputs: ${probe.reason}`);
+  const m = probe.sizes.get(size);
+  return m !== undefined && m.medianNs <= DEFAULTS.maxCallNs ? pool : null;
 }

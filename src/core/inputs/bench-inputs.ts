@@ -7,14 +7,20 @@
 import { type Rng, createRng } from '../rng';
 import type { FnMarkerKind } from '../sandbox/protocol';
 import type { ParamInfo, TypeSchema } from '../types';
-import { effectiveSchema, functionKind, guessSchemaFromName, marker, newMarker, restElement, stripNullish } from './schemas';
+import { effectiveSchema, functionKind, functionMarker, guessSchemaFromName, newMarker, restElement, stripNullish } from './schemas';
 import { isStringish, sizeRole } from './sizes';
-import { TYPED_RANGES, clone, defineOwn, keyOf, typedValue, word } from './values';
+import { TYPED_RANGES, clone, defineOwn, keyOf, sameShape, typedValue, word } from './values';
 
 export interface BenchInputOptions {
   seed: number;
   /** Number of distinct argument lists to produce. */
   count: number;
+  /**
+   * String arguments of the project's own calls (call-sites.ts): unsized strings (fields,
+   * elements, constructor arguments) are half of the time variants of the same shape, so that a
+   * constructor that parses its argument (`new SemVer(v)`) gets values it accepts.
+   */
+  examples?: readonly string[];
 }
 
 /** A value generator for one position of the schema, built once per generateBenchInputs call. */
@@ -32,6 +38,7 @@ interface BenchEnv {
   /** The prefix of string ids in this argument list ('id-<row>-'). */
   idPrefix: string;
   vocabs: Map<string, string[]>;
+  examples: readonly string[];
 }
 
 /**
@@ -82,6 +89,8 @@ function compileString(env: BenchEnv, name: string): Gen {
     return () => rng.pick(names);
   }
   const words = vocabulary(env, IDENT_NAMES.test(name) ? 'ident' : 'generic');
+  const examples = env.examples;
+  if (examples.length > 0) return () => (rng.bool() ? sameShape(rng.pick(examples), rng) : rng.pick(words));
   return () => rng.pick(words);
 }
 
@@ -164,8 +173,10 @@ function compileBench(s: TypeSchema, env: BenchEnv, name: string, size: number |
       const value = s.value;
       return () => value;
     }
-    case 'function':
-      return () => marker(fnKind);
+    case 'function': {
+      const m = functionMarker(s, fnKind);
+      return () => ({ ...m });
+    }
     case 'date':
       return () => new Date(rng.int(1.5e12, 1.8e12));
     case 'typedArray': {
@@ -397,7 +408,7 @@ export function generateBenchInputs(params: readonly ParamInfo[], size: number, 
   const rng = createRng((opts.seed ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
   if (params.length === 0) return Array.from({ length: count }, () => []);
   const role = sizeRole(params);
-  const env: BenchEnv = { rng, scale: Math.max(1, n), row: 0, nextId: 0, idPrefix: 'id-0-', vocabs: new Map() };
+  const env: BenchEnv = { rng, scale: Math.max(1, n), row: 0, nextId: 0, idPrefix: 'id-0-', vocabs: new Map(), examples: opts.examples ?? [] };
   const vocab = vocabulary(env, 'ident');
   const stringsSized = role.kind === 'collections' && isStringish(effectiveSchema(params[role.first] as ParamInfo));
   const searches = role.kind === 'collections' ? searchPlans(params) : [];

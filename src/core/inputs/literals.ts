@@ -30,6 +30,11 @@ export interface Literals {
   lengths: number[];
   /** Property names the code looks up. */
   props: string[];
+  /**
+   * Whole arguments of the project's own calls (call-sites.ts: `new SemVer('0.0.0')`): used
+   * as they are and in variants of the same shape (other digits, other letters).
+   */
+  examples?: string[];
 }
 
 const MAX_EACH = 64;
@@ -40,7 +45,7 @@ export function emptyLiterals(): Literals {
 }
 
 export function isEmptyLiterals(l: Literals): boolean {
-  return l.strings.length + l.chars.length + l.numbers.length + l.lengths.length + l.props.length === 0;
+  return l.strings.length + l.chars.length + l.numbers.length + l.lengths.length + l.props.length + (l.examples?.length ?? 0) === 0;
 }
 
 /** Property names too generic to be worth generating (methods of built-ins, array/string basics). */
@@ -319,7 +324,7 @@ function visitCode(node: ts.Node, sf: ts.SourceFile, c: Collector): void {
   void sf;
 }
 
-/** The literals of the target `targetName` (and the module functions it reaches) in a module's text. */
+/** The literals of the target `targetName` (and the module functions it reaches, and for a method its class's constructor) in a module's text. */
 export function harvestLiterals(fileName: string, text: string, targetName: string): Literals {
   try {
     const sf = parseSource(fileName, text);
@@ -327,6 +332,9 @@ export function harvestLiterals(fileName: string, text: string, targetName: stri
     if (!found) return emptyLiterals();
     const c = new Collector();
     for (const fn of reachableFunctions(sf, found.fn)) visitCode(fn, sf, c);
+    // A method's receivers are built by its class's constructor: what it accepts matters too.
+    const ctor = ts.isClassDeclaration(found.statement) ? found.statement.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body) : undefined;
+    if (ctor) for (const fn of reachableFunctions(sf, ctor)) visitCode(fn, sf, c);
     return c.out;
   } catch {
     return emptyLiterals();
@@ -355,7 +363,7 @@ export function newLiterals(a: Literals, b: Literals): Literals {
     const inY = has(ys);
     return xs.filter((x) => !inY(x));
   };
-  return { strings: minus(b.strings, a.strings), chars: minus(b.chars, a.chars), numbers: minus(b.numbers, a.numbers), lengths: minus(b.lengths, a.lengths), props: minus(b.props, a.props) };
+  return { strings: minus(b.strings, a.strings), chars: minus(b.chars, a.chars), numbers: minus(b.numbers, a.numbers), lengths: minus(b.lengths, a.lengths), props: minus(b.props, a.props), examples: minus(b.examples ?? [], a.examples ?? []) };
 }
 
 /** Both sets, `a` first (deduplicated, capped like a harvest). */
@@ -372,5 +380,5 @@ export function mergeLiterals(a: Literals, b: Literals): Literals {
     }
     return out;
   };
-  return { strings: join(a.strings, b.strings), chars: join(a.chars, b.chars), numbers: join(a.numbers, b.numbers), lengths: join(a.lengths, b.lengths), props: join(a.props, b.props) };
+  return { strings: join(a.strings, b.strings), chars: join(a.chars, b.chars), numbers: join(a.numbers, b.numbers), lengths: join(a.lengths, b.lengths), props: join(a.props, b.props), examples: join(a.examples ?? [], b.examples ?? []) };
 }

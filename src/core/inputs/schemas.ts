@@ -116,6 +116,30 @@ export function functionKind(p: Pick<ParamInfo, 'name' | 'typeText'>): FnMarkerK
   return 'identity';
 }
 
+type FunctionSchema = Extract<TypeSchema, { kind: 'function' }>;
+
+/**
+ * The stand-in for a function-typed value: from its signature when the schema has one (a
+ * callback returning boolean is a predicate wherever it sits, an option's `enabled: (q) => boolean`
+ * included), else `inherited` (the parameter's kind, from its name and type text).
+ */
+export function functionMarker(s: FunctionSchema, inherited: FnMarkerKind): Record<string, FnMarkerKind> {
+  return marker(signatureKind(s) ?? inherited);
+}
+
+function signatureKind(s: FunctionSchema): FnMarkerKind | null {
+  switch (s.returns) {
+    case 'boolean':
+      return 'predicate';
+    case 'number':
+      return s.arity === 2 ? 'compare' : 'key';
+    case 'string':
+      return 'key';
+    default:
+      return null;
+  }
+}
+
 export function marker(kind: FnMarkerKind): Record<string, FnMarkerKind> {
   return { [FN_MARKER]: kind };
 }

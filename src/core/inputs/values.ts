@@ -281,8 +281,28 @@ export function structuredText(rng: Rng): string {
 }
 
 export function randomString(rng: Rng): string {
+  const examples = lits?.examples;
+  if (examples?.length && rng.bool(0.3)) return rng.bool(0.3) ? rng.pick(examples) : sameShape(rng.pick(examples), rng);
   if (hasStringLiterals() && rng.bool(0.5)) return literalString(rng);
   return plainRandomString(rng);
+}
+
+/**
+ * A string of the same shape as `s`: its digits replaced by random digits and, sometimes, its
+ * letters by random letters of the same case (a version '0.0.0-0' gives '4.1.7-3', a date
+ * '2024-01-31' gives '7391-58-06'), punctuation kept. Parsers that accept the example mostly
+ * accept these, and they take the branches that compare the parts.
+ */
+export function sameShape(s: string, rng: Rng): string {
+  const letters = rng.bool(0.3);
+  let out = '';
+  for (const ch of s) {
+    if (ch >= '0' && ch <= '9') out += String(rng.bool(0.4) ? rng.int(0, 2) : rng.int(0, 9));
+    else if (letters && ch >= 'a' && ch <= 'z') out += String.fromCharCode(97 + rng.int(0, 25));
+    else if (letters && ch >= 'A' && ch <= 'Z') out += String.fromCharCode(65 + rng.int(0, 25));
+    else out += ch;
+  }
+  return out;
 }
 
 function plainRandomString(rng: Rng): string {

@@ -10,7 +10,7 @@ import type { FnMarkerKind } from '../sandbox/protocol';
 import type { ParamInfo, PropertySchema, TypeSchema } from '../types';
 
 import { type Literals, isEmptyLiterals } from './literals';
-import { UNKNOWN, effectiveSchema, functionKind, inputsAreScalarOnly, isScalarSchema, marker, newMarker, restElement, stripNullish } from './schemas';
+import { UNKNOWN, effectiveSchema, functionKind, functionMarker, inputsAreScalarOnly, isScalarSchema, newMarker, restElement, stripNullish } from './schemas';
 import { STRING_EDGES, TYPED_RANGES, clone, dateEdges, defineOwn, hasStringLiterals, insertLiterals, keyOf, literalNumbers, literalStringEdges, lits, makeTyped, numberEdges, randomBigInt, randomNumber, randomString, setLiterals, structuredText, typedValue, word } from './values';
 
 // ---------------------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ function randomValue(s: TypeSchema, rng: Rng, depth: number, fnKind: FnMarkerKin
     case 'literal':
       return s.value;
     case 'function':
-      return marker(fnKind);
+      return functionMarker(s, fnKind);
     case 'date':
       return rng.bool(0.05) ? new Date(NaN) : new Date(rng.int(0, 2.2e12));
     case 'typedArray': {
@@ -145,7 +145,7 @@ function minimalValue(s: TypeSchema): unknown {
     case 'literal':
       return s.value;
     case 'function':
-      return marker('identity');
+      return functionMarker(s, 'identity');
     case 'date':
       return new Date(0);
     case 'typedArray':
@@ -283,7 +283,7 @@ function edgeValues(s: TypeSchema, rng: Rng, depth: number, fnKind: FnMarkerKind
     case 'literal':
       return [s.value];
     case 'function':
-      return [marker(fnKind)];
+      return [functionMarker(s, fnKind)];
     case 'unknown':
       return nestedUnknownEdges();
     case 'date':

@@ -13,7 +13,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import type { ClassRef, PropertySchema, TypeSchema } from '../types';
+import type { ClassRef, FunctionReturn, PropertySchema, TypeSchema } from '../types';
 import { builtinSchema, containsUnknown, union, withUndefined } from './schema';
 
 const UNKNOWN: TypeSchema = { kind: 'unknown' };
@@ -40,6 +40,12 @@ export class ClassRegistry {
   indexOf(sym: ts.Symbol, ref: ClassRef): number {
     const known = this.bySymbol.get(sym);
     if (known !== undefined) return known;
+    // The same class reached through another program (usage inference builds its own).
+    const same = this.refs.findIndex((r) => r.file === ref.file && r.name === ref.name && r.exportName === ref.exportName);
+    if (same >= 0) {
+      this.bySymbol.set(sym, same);
+      return same;
+    }
     this.refs.push(ref);
     this.bySymbol.set(sym, this.refs.length - 1);
     return this.refs.length - 1;
@@ -536,7 +542,9 @@ class Converter {
       this.problem(`'${this.show(t)}' is a built-in type inputs are not generated for`);
       return UNKNOWN;
     }
-    if (c.getSignaturesOfType(t, ts.SignatureKind.Call).length || c.getSignaturesOfType(t, ts.SignatureKind.Construct).length) return { kind: 'function' };
+    const calls = c.getSignaturesOfType(t, ts.SignatureKind.Call);
+    if (calls.length) return this.callback(calls);
+    if (c.getSignaturesOfType(t, ts.SignatureKind.Construct).length) return { kind: 'function' };
     if (sym && sym.flags & ts.SymbolFlags.Class) return this.instance(sym, t, depth);
     const props = c.getPropertiesOfType(t).filter((p) => !p.getName().startsWith('__@') && !p.getName().startsWith('#'));
     if (props.length > MAX_PROPERTIES) {
@@ -607,6 +615,22 @@ class Converter {
       this.nesting -= 1;
     }
     return { kind: 'instance', name, ref: this.classes.indexOf(sym, ref), args };
+  }
+
+  /** A function type: what its (first) call signature returns and how many parameters it takes. */
+  private callback(calls: readonly ts.Signature[]): TypeSchema {
+    const sig = calls[0]!;
+    const ret = this.checker.getReturnTypeOfSignature(sig);
+    const f = ret.flags;
+    const returns: FunctionReturn =
+      f & ts.TypeFlags.BooleanLike || (ret.isUnion() && ret.types.every((x) => x.flags & ts.TypeFlags.BooleanLike))
+        ? 'boolean'
+        : f & ts.TypeFlags.NumberLike
+          ? 'number'
+          : f & ts.TypeFlags.StringLike
+            ? 'string'
+            : 'other';
+    return { kind: 'function', returns, arity: sig.getParameters().length };
   }
 
   private tuple(t: ts.TypeReference, depth: number): TypeSchema {
@@ -707,6 +731,168 @@ export function checkerParamTypes(tp: TypeProgram, fn: ts.SignatureDeclaration, 
     } catch (e) {
       out.set(i, { schema: null, typeText: param.type?.getText(tp.sourceFile) ?? '', problems: [`the type checker failed on it (${e instanceof Error ? e.message : String(e)})`] });
     }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types inferred from usage
+
+/** Parsed files shared by the usage-inference language services of this process (lib files above all). */
+const usageRegistry = ts.createDocumentRegistry();
+
+/** `pos` in a text after `changes` (insertions and replacements, none overlapping) were applied to it. */
+function shiftedPosition(pos: number, changes: readonly ts.TextChange[]): number {
+  let delta = 0;
+  for (const c of changes) if (c.span.start + c.span.length <= pos) delta += c.newText.length - c.span.length;
+  return pos + delta;
+}
+
+function applyChanges(text: string, changes: readonly ts.TextChange[]): string {
+  let out = text;
+  for (const c of [...changes].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, c.span.start) + c.newText + out.slice(c.span.start + c.span.length);
+  return out;
+}
+
+function parameterNamedAt(sf: ts.SourceFile, pos: number): ts.ParameterDeclaration | undefined {
+  let found: ts.ParameterDeclaration | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || pos < n.pos || pos >= n.end) return;
+    if (ts.isParameter(n) && n.name.getStart(sf) === pos) {
+      found = n;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/** The type TypeScript's "Infer parameter types from usage" fix proposes for `param`, as text; null when none. */
+function inferredTypeText(ls: ts.LanguageService, file: string, text: string, sf: ts.SourceFile, param: ts.ParameterDeclaration): string | null {
+  const start = param.name.getStart(sf);
+  // 7006: "Parameter 'x' implicitly has an 'any' type" (the fix's trigger; noImplicitAny is on).
+  const fix = ls.getCodeFixesAtPosition(file, start, param.name.end, [7006], {}, {}).find((f) => f.fixName === 'inferFromUsage');
+  const changes = fix?.changes.filter((c) => c.fileName === file).flatMap((c) => c.textChanges) ?? [];
+  if (changes.length === 0) return null;
+  const edited = ts.createSourceFile(file, applyChanges(text, changes), ts.ScriptTarget.Latest, true, isJsFile(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const p = parameterNamedAt(edited, shiftedPosition(start, changes));
+  const t = p && (p.type ?? ts.getJSDocType(p));
+  const shown = t?.getText(edited).replace(/\s+/g, ' ').trim();
+  return shown && shown !== 'any' ? shown : null;
+}
+
+const STRING_ONLY = new Set(['trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'charAt', 'charCodeAt', 'codePointAt', 'startsWith', 'endsWith', 'padStart', 'padEnd', 'split', 'replace', 'replaceAll', 'match', 'matchAll', 'search', 'localeCompare', 'normalize', 'substring', 'substr', 'repeat']);
+const ARRAY_ONLY = new Set(['map', 'filter', 'reduce', 'reduceRight', 'forEach', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'join', 'flat', 'flatMap', 'fill', 'copyWithin']);
+
+/**
+ * What the function's own code says a parameter is, beyond what TypeScript's inference keeps:
+ * the inference drops uses it cannot reconcile (after `if (x instanceof C) ... x.trim()` it says
+ * `C`), so methods only strings have (`x.trim()`) add `string`, methods only arrays have add an
+ * array. Reassignments are not followed: a use anywhere in the body counts.
+ */
+function evidencedKinds(body: ts.Node, name: string): TypeSchema[] {
+  let str = false;
+  let arr = false;
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name && ts.isCallExpression(n.parent) && n.parent.expression === n) {
+      if (STRING_ONLY.has(n.name.text)) str = true;
+      if (ARRAY_ONLY.has(n.name.text)) arr = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  const out: TypeSchema[] = [];
+  if (str) out.push({ kind: 'string' });
+  if (arr && !str) out.push({ kind: 'array', element: UNKNOWN });
+  return out;
+}
+
+/** `schema` with the evidenced kinds it lacks added as options. */
+function withEvidence(schema: TypeSchema | null, evidence: TypeSchema[]): TypeSchema | null {
+  const options = schema ? (schema.kind === 'union' ? schema.options : [schema]) : [];
+  const missing = evidence.filter((e) => !options.some((o) => o.kind === e.kind));
+  if (missing.length === 0) return schema;
+  return union([...options, ...missing]);
+}
+
+export interface InferredParamType extends CheckerParamType {
+  /** The inferred type as TypeScript writes it (`string | SemVer | undefined`). */
+  inferred: string;
+}
+
+/**
+ * Types of untyped parameters of `fn` (a node of the extractor's parse of `text`) inferred from
+ * how the code uses them, by TypeScript's own "Infer parameter types from usage" quick fix
+ * (`comp.trim()` makes `comp` a string, `v instanceof SemVer` adds SemVer), run by a language
+ * service over the file with the options of the config that owns it. The inferred types are
+ * written into a copy of the text (`: T`, or `/** @type {T} *\/` in JS) and read back through the
+ * checker, so that the names in them resolve as in the user's code. Parameters with nothing
+ * inferred (`any`) are left out; a failure leaves all out (the caller falls back to names).
+ */
+export function inferredParamTypes(file: string, text: string, fn: ts.SignatureDeclaration, indices: readonly number[], classes: ClassRegistry | null): Map<number, InferredParamType> {
+  const out = new Map<number, InferredParamType>();
+  const abs = path.resolve(file);
+  const js = isJsFile(abs);
+  const options: ts.CompilerOptions = { ...analysisOptions(readOptions(findProjectConfig(abs)).options, js), noImplicitAny: true };
+  let current = text;
+  let version = 0;
+  const host: ts.LanguageServiceHost = {
+    getScriptFileNames: () => [abs],
+    getScriptVersion: (f) => (path.resolve(f) === abs ? String(version) : '0'),
+    getScriptSnapshot: (f) => {
+      const t = path.resolve(f) === abs ? current : ts.sys.readFile(f);
+      return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
+    },
+    getCurrentDirectory: () => path.dirname(abs),
+    getCompilationSettings: () => options,
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    fileExists: (f) => path.resolve(f) === abs || ts.sys.fileExists(f),
+    readFile: (f) => (path.resolve(f) === abs ? current : ts.sys.readFile(f)),
+    directoryExists: (d) => ts.sys.directoryExists(d),
+    getDirectories: (d) => ts.sys.getDirectories(d),
+    realpath: ts.sys.realpath ? (f) => ts.sys.realpath!(f) : undefined,
+  };
+  const ls = ts.createLanguageService(host, usageRegistry);
+  try {
+    const sf = ls.getProgram()?.getSourceFile(abs);
+    const node = sf && sameNode(sf, fn);
+    if (!sf || !node || !ts.isFunctionLike(node)) return out;
+    const show = (e: TypeSchema): string => (e.kind === 'array' ? 'any[]' : e.kind);
+    const inserts: { change: ts.TextChange; index: number; nameAt: number; inferred: string; evidence: TypeSchema[] }[] = [];
+    for (const i of indices) {
+      const p = node.parameters[i];
+      if (!p || !ts.isIdentifier(p.name) || p.type || ts.getJSDocType(p)) continue;
+      const inferred = inferredTypeText(ls, abs, current, sf, p);
+      const evidence = 'body' in node && node.body ? evidencedKinds(node.body, p.name.text) : [];
+      if (!inferred) {
+        if (evidence.length) out.set(i, { schema: withEvidence(null, evidence), typeText: evidence.map(show).join(' | '), problems: [], inferred: evidence.map(show).join(' | ') });
+        continue;
+      }
+      const change = js ? { span: { start: p.getStart(sf), length: 0 }, newText: `/** @type {${inferred}} */ ` } : { span: { start: (p.questionToken ?? p.name).end, length: 0 }, newText: `: ${inferred}` };
+      inserts.push({ change, index: i, nameAt: p.name.getStart(sf), inferred, evidence });
+    }
+    if (inserts.length === 0) return out;
+    const changes = inserts.map((x) => x.change);
+    current = applyChanges(current, changes);
+    version += 1;
+    const program = ls.getProgram();
+    const typed = program?.getSourceFile(abs);
+    if (!program || !typed) return out;
+    const checker = program.getTypeChecker();
+    for (const x of inserts) {
+      const p = parameterNamedAt(typed, shiftedPosition(x.nameAt, changes));
+      if (!p) continue;
+      const conv = new Converter(checker, program, classes);
+      const converted = conv.convert(checker.getTypeAtLocation(p));
+      const schema = withEvidence(converted.kind === 'unknown' ? null : converted, x.evidence);
+      const shown = [x.inferred, ...x.evidence.filter((e) => schema !== converted && !x.inferred.includes(show(e))).map(show)].join(' | ');
+      out.set(x.index, { schema, typeText: shown, problems: conv.problems, inferred: shown });
+    }
+  } catch {
+    out.clear();
+  } finally {
+    ls.dispose();
   }
   return out;
 }

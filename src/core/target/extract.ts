@@ -10,8 +10,8 @@ import ts from 'typescript';
 import { InputError } from '../errors';
 import type { TargetSelector } from '../options';
 import { containsUnknown, schemaOfParameter, withUndefined } from './schema';
-import { buildTypeProgram, checkerParamTypes, ClassRegistry, type CheckerParamType, type TypeProgram, wantsChecker } from './checker';
-import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction, TypeNote } from '../types';
+import { buildTypeProgram, checkerParamTypes, ClassRegistry, type CheckerParamType, type InferredParamType, inferredParamTypes, type TypeProgram, wantsChecker } from './checker';
+import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction, TypeNote, TypeSchema } from '../types';
 
 export const SUPPORTED_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
 
@@ -599,6 +599,11 @@ class TypeSession {
     this.classes = new ClassRegistry(file);
   }
 
+  /** Types of untyped parameters of `fn` inferred from their use (by parameter index); built on demand. */
+  inferred(fn: ts.SignatureDeclaration, indices: number[]): Map<number, InferredParamType> {
+    return inferredParamTypes(this.file, this.sf.text, fn, indices, this.classes);
+  }
+
   get(): { program: TypeProgram | null; failure: string | null } {
     if (!this.built) {
       this.built = true;
@@ -632,7 +637,70 @@ function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, session: T
     });
   });
   const typeNotes: TypeNote[] = [];
-  if (wanted.length === 0 || !session) return { params, typeNotes };
+  if (!session) return { params, typeNotes };
+  if (wanted.length > 0) typeNotes.push(...checkedTypes(fn, params, indexOf, wanted, session, label));
+  inferUntyped(fn, params, indexOf, session);
+  return { params, typeNotes };
+}
+
+/**
+ * Untyped identifier parameters that still have no schema get the types TypeScript infers from
+ * their use in the function (see checker.ts inferredParamTypes): `version.trim()` makes a string.
+ */
+function inferUntyped(fn: ts.SignatureDeclarationBase, params: ParamInfo[], indexOf: number[], session: TypeSession): void {
+  const untyped: number[] = [];
+  params.forEach((p, k) => {
+    const decl = fn.parameters[indexOf[k]!];
+    if (decl && ts.isIdentifier(decl.name) && p.typeText === null && !p.rest && p.type.kind === 'unknown') untyped.push(k);
+  });
+  if (untyped.length === 0) return;
+  const inferred = session.inferred(fn as ts.SignatureDeclaration, untyped.map((k) => indexOf[k]!));
+  for (const k of untyped) {
+    const r = inferred.get(indexOf[k]!);
+    if (!r?.schema) continue;
+    const info = params[k]!;
+    info.type = info.optional ? withUndefined(r.schema) : r.schema;
+    info.inferred = r.inferred;
+  }
+}
+
+/**
+ * Instances of the method's own class among its parameters (`compare(other: SemVer)`) whose
+ * constructor arguments the checker could not type (an untyped JS constructor) get the
+ * receiver's constructor parameter schemas, typed by usage inference.
+ */
+function typeOwnerInstances(params: ParamInfo[], ctorParams: ParamInfo[], ownerRef: number): void {
+  if (ownerRef < 0 || ctorParams.every((p) => p.type.kind === 'unknown')) return;
+  const args = (): TypeSchema[] => ctorParams.map((p) => structuredClone(p.type));
+  const visit = (s: TypeSchema): void => {
+    switch (s.kind) {
+      case 'instance':
+        if (s.ref === ownerRef && s.args.every((a) => a.kind === 'unknown')) s.args = args();
+        else s.args.forEach(visit);
+        return;
+      case 'array':
+      case 'set':
+        return visit(s.element);
+      case 'tuple':
+        return s.elements.forEach(visit);
+      case 'object':
+        return s.properties.forEach((p) => visit(p.type));
+      case 'record':
+        return visit(s.value);
+      case 'map':
+        visit(s.key);
+        return visit(s.value);
+      case 'union':
+        return s.options.forEach(visit);
+      default:
+    }
+  };
+  for (const p of params) visit(p.type);
+}
+
+/** The checker's schemas for the `wanted` parameters (indices into `params`), with notes on what stays unknown. */
+function checkedTypes(fn: ts.SignatureDeclarationBase, params: ParamInfo[], indexOf: number[], wanted: number[], session: TypeSession, label: (name: string) => string): TypeNote[] {
+  const typeNotes: TypeNote[] = [];
   const { program, failure } = session.get();
   const results = program ? checkerParamTypes(program, fn as ts.SignatureDeclaration, wanted.map((k) => indexOf[k]!), session.classes) : new Map<number, CheckerParamType>();
   for (const k of wanted) {
@@ -646,7 +714,7 @@ function paramsOf(fn: ts.SignatureDeclarationBase, sf: ts.SourceFile, session: T
     if (program?.configProblem) reasons.push(program.configProblem);
     if (reasons.length) typeNotes.push({ param: label(info.name), type: (info.typeText ?? r?.typeText ?? '(untyped)').replace(/\s+/g, ' '), reason: reasons.join('; ') });
   }
-  return { params, typeNotes };
+  return typeNotes;
 }
 
 /** The constructor (with a body) of the class that owns an instance-method target, if any. */
@@ -701,6 +769,7 @@ export function extractTarget(file: string, selector: TargetSelector, fileText?:
   const receiver = ctor ? paramsOf(ctor, sf, session, (n) => `new ${method!.owner}(${n})`) : null;
   if (receiver) typeNotes.push(...receiver.typeNotes);
   const classes = session?.classes.refs ?? [];
+  if (receiver && method) typeOwnerInstances(params, receiver.params, classes.findIndex((c) => c.file === abs && c.name === method.owner && c.exportName === null));
 
   return {
     file: abs,

@@ -4,7 +4,7 @@
  * `@typedef`s declared in the same file; anything else is `unknown`.
  */
 import ts from 'typescript';
-import type { PropertySchema, TypedArrayName, TypeSchema } from '../types';
+import type { FunctionReturn, PropertySchema, TypedArrayName, TypeSchema } from '../types';
 
 export const TYPED_ARRAYS: ReadonlySet<string> = new Set<TypedArrayName>([
   'Int8Array',
@@ -242,7 +242,8 @@ function convert(node: ts.TypeNode, ctx: Ctx): TypeSchema {
   if (ts.isTypeLiteralNode(node)) return membersSchema(node.members, ctx);
   if (ts.isUnionTypeNode(node)) return union(node.types.map((t) => c(t)));
   if (ts.isIntersectionTypeNode(node)) return intersection(node.types.map((t) => c(t)));
-  if (ts.isFunctionTypeNode(node) || ts.isConstructorTypeNode(node) || ts.isJSDocFunctionType(node)) return { kind: 'function' };
+  if (ts.isFunctionTypeNode(node) || ts.isJSDocFunctionType(node)) return callbackSchema(node);
+  if (ts.isConstructorTypeNode(node)) return { kind: 'function' };
   if (ts.isTypeReferenceNode(node)) return referenceSchema(node, ctx);
   if (ts.isExpressionWithTypeArguments(node)) {
     const name = node.expression.getText(ctx.sf);
@@ -302,6 +303,19 @@ function propertyName(name: ts.PropertyName): string | null {
   return null;
 }
 
+/** A function type as written: what it returns (from its return annotation) and its arity. */
+function callbackSchema(sig: ts.SignatureDeclarationBase): TypeSchema {
+  const r = sig.type;
+  let returns: FunctionReturn = 'other';
+  if (r) {
+    if (r.kind === ts.SyntaxKind.BooleanKeyword || (ts.isTypePredicateNode(r) && !r.assertsModifier)) returns = 'boolean';
+    else if (r.kind === ts.SyntaxKind.NumberKeyword) returns = 'number';
+    else if (r.kind === ts.SyntaxKind.StringKeyword) returns = 'string';
+  }
+  const arity = sig.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
+  return { kind: 'function', returns, arity };
+}
+
 function membersSchema(members: ts.NodeArray<ts.TypeElement>, ctx: Ctx): TypeSchema {
   const properties: PropertySchema[] = [];
   let index: TypeSchema | null = null;
@@ -313,10 +327,12 @@ function membersSchema(members: ts.NodeArray<ts.TypeElement>, ctx: Ctx): TypeSch
     } else if (ts.isMethodSignature(m)) {
       const name = propertyName(m.name);
       if (name === null) continue;
-      properties.push({ name, type: { kind: 'function' }, optional: !!m.questionToken });
+      properties.push({ name, type: callbackSchema(m), optional: !!m.questionToken });
     } else if (ts.isIndexSignatureDeclaration(m)) {
       index = convert(m.type, deeper(ctx));
-    } else if (ts.isCallSignatureDeclaration(m) || ts.isConstructSignatureDeclaration(m)) {
+    } else if (ts.isCallSignatureDeclaration(m)) {
+      return callbackSchema(m);
+    } else if (ts.isConstructSignatureDeclaration(m)) {
       return { kind: 'function' };
     }
   }

@@ -61,6 +61,10 @@ export async function prepareVerification(ctx: RunContext, target: TargetFunctio
       `No type information for ${unknownParams.map((n) => `'${n}'`).join(', ')}: generated inputs come from a generic mix of values. Add TypeScript types or JSDoc @param types, or pass --inputs, for a sharper check.`,
     );
   }
+  const inferred = [...target.params.map((p) => ({ p, label: p.name })), ...(target.ctorParams ?? []).map((p) => ({ p, label: `new ${target.method?.owner ?? ''}(${p.name})` }))].filter((x) => x.p.inferred);
+  if (inferred.length) {
+    notes.push(`Untyped parameters get inputs that follow their use in the code (TypeScript's inference from usage): ${inferred.map((x) => `'${x.label}' as ${x.p.inferred}`).join(', ')}.`);
+  }
   const sources: InputSource[] = [
     ...(userInputs?.fixed.length ? [{ label: `${userInputs.fixed.length} from ${opts.inputsModule}`, lists: userInputs.fixed }] : []),
     ...(captured.length ? [{ label: `${captured.length} captured from the project's tests`, lists: captured }] : []),

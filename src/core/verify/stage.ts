@@ -33,6 +33,7 @@ import type { BundleResult } from '../build/bundle';
 import type { BenchContext } from '../benchmark/measure';
 import { instrumentForCoverage, type Probe } from '../build/instrument';
 import { generateTargetVerifyInputs, inputsAreScalarOnly } from '../inputs/inputs';
+import { callSiteLiterals } from '../inputs/call-sites';
 import { harvestLiterals, literalsOfExpression, mergeLiterals, newLiterals, isEmptyLiterals, type Literals } from '../inputs/literals';
 import { mutateArgLists } from '../inputs/mutate';
 import { ascendingOrder, inputCost } from '../inputs/cost';
@@ -176,7 +177,8 @@ async function runOn(ctx: VerifyStageContext, vctx: VerifyContext, bundle: strin
 export async function prepareBaseline(ctx: VerifyStageContext, originalBundle: string, sources: InputSource[]): Promise<Baseline> {
   const { target } = ctx;
   const notes: string[] = [];
-  const literals = harvestLiterals(ctx.file, target.fileText, target.name);
+  // How the project itself calls the target and builds its inputs' classes comes first.
+  const literals = mergeLiterals(callSiteLiterals(target), harvestLiterals(ctx.file, target.fileText, target.name));
   const generated = generateTargetVerifyInputs(target, { seed: ctx.seed, literals });
   const scalarOnly = inputsAreScalarOnly(callPlan(target).params);
   const cost = (l: unknown[]) => inputCost(l, scalarOnly);
