@@ -89,3 +89,18 @@ void test('no generated benchmark input builds the receiver: the benchmark runs 
     report.notes.join('\n'),
   );
 });
+
+void test("a callback nested in a receiver's constructor options reaches it as a function (markers replaced at any depth)", async () => {
+  const file = join(FIX, 'options.ts');
+  const t = extractTarget(file, { name: 'Filter.count' });
+  const report = await runHotpath({ file, selector: { name: 'Filter.count' }, variants: [{ origin: 'A/A', source: t.text.replace('(', '(/* copy */') }], tests: { enabled: false } });
+  const c = report.candidates[0]!;
+  assert.equal(c.verdict, 'not-faster', c.reason);
+  assert.ok(c.speedup, `measured: ${c.reason}`);
+  // Generated benchmark inputs built the receivers: no fallback to verification inputs.
+  assert.ok(!report.notes.some((n) => /Benchmarks use \d+ of the verification inputs/.test(n)), report.notes.join('\n'));
+  // Receivers whose options hold the callback ran (a marker object left in place would throw in the constructor).
+  // Left in place, a marker object is neither a boolean nor a function: countEnabled throws on it.
+  assert.ok(report.verification.originalThrew <= report.verification.inputs / 20, JSON.stringify(report.verification));
+  assert.match(c.coverage?.summary ?? '', /every branch of both versions ran/);
+});

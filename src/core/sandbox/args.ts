@@ -15,6 +15,9 @@ const clearTimeoutC = globalThis.clearTimeout;
 const PromiseC = Promise;
 const MapSet = Map.prototype.set;
 const SetAdd = Set.prototype.add;
+const WeakSetC = WeakSet;
+const WeakSetHas = WeakSet.prototype.has;
+const WeakSetAdd = WeakSet.prototype.add;
 const isTypedArrayView = (v: unknown): boolean => ArrayBuffer.isView(v) && !(v instanceof DataView);
 
 const FN_FACTORIES: Record<string, () => unknown> = {
@@ -45,23 +48,43 @@ function fnFromMarker(v: unknown): unknown {
   return f ? f() : v;
 }
 
-/** Replaces FN_MARKER objects: top-level arguments, and one level inside arrays and plain objects. */
+/** How deep inside an argument function markers are replaced (options objects, constructor arguments of receivers and instances). */
+const MAX_MARKER_DEPTH = 8;
+
+/**
+ * Replaces FN_MARKER objects with their functions, at any depth up to MAX_MARKER_DEPTH inside
+ * arrays and plain objects: an option's callback (`{ enabled: (q) => boolean }`) inside the
+ * constructor arguments of a receiver is three levels down. Objects reached twice are walked once.
+ */
 function rehydrate(args: unknown[]): unknown[] {
+  const seen = new WeakSetC<object>();
+  const walk = (container: unknown, depth: number): void => {
+    if (depth > MAX_MARKER_DEPTH || container === null || typeof container !== 'object' || RApply(WeakSetHas, seen, [container])) return;
+    RApply(WeakSetAdd, seen, [container]);
+    if (AIsArray(container)) {
+      const a = container as unknown[];
+      // Holes stay holes: a sparse array must reach the function as it was generated.
+      for (let j = 0; j < a.length; j++) {
+        if (!(j in a)) continue;
+        const r = fnFromMarker(a[j]);
+        if (r !== a[j]) a[j] = r;
+        else walk(r, depth + 1);
+      }
+    } else if (isPlainObject(container)) {
+      // By descriptor: an own '__proto__' key is data, and assigning to it would set the prototype.
+      for (const k of OKeys(container)) {
+        const d = OGetDesc(container, k);
+        if (!d || !('value' in d)) continue;
+        const r = fnFromMarker(d.value);
+        if (r !== d.value) ODefineProp(container, k, { value: r, writable: true, enumerable: true, configurable: true });
+        else walk(r, depth + 1);
+      }
+    }
+  };
   for (let i = 0; i < args.length; i++) {
     const a = fnFromMarker(args[i]);
     args[i] = a;
-    if (AIsArray(a)) {
-      // Holes stay holes: a sparse array must reach the function as it was generated.
-      for (let j = 0; j < a.length; j++) if (j in a) a[j] = fnFromMarker(a[j]);
-    } else if (isPlainObject(a)) {
-      // By descriptor: an own '__proto__' key is data, and assigning to it would set the prototype.
-      for (const k of OKeys(a)) {
-        const d = OGetDesc(a, k);
-        if (!d || !('value' in d)) continue;
-        const r = fnFromMarker(d.value);
-        if (r !== d.value) ODefineProp(a, k, { value: r, writable: true, enumerable: true, configurable: true });
-      }
-    }
+    walk(a, 0);
   }
   return args;
 }
