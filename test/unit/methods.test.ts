@@ -318,9 +318,14 @@ void test('sandbox: static method, getter and object-literal method (ESM TS)', {
     variants: [{ origin: 'off-by-one', source: 'static range(lo: number, hi: number): number[] {\n  const out: number[] = [];\n  for (let i = lo; i <= hi; i++) out.push(i);\n  return out;\n}' }],
   });
   const r = range.candidates[0]!;
-  assert.equal(r.verdict, 'incorrect', r.reason);
-  assert.match(r.counterexample?.input ?? '', /^Histogram\.range\(/);
-  assert.equal(r.counterexample?.aspect, 'return value');
+  // Two faults, both refusals: one more element than the original, and a loop that never ends on
+  // range(Infinity, Infinity). Which one an input meets first depends on the coverage-guided
+  // inputs (their rounds are bounded by wall time), so either verdict is right; each names its input.
+  assert.ok(r.verdict === 'incorrect' || r.verdict === 'timeout', r.reason);
+  if (r.verdict === 'incorrect') {
+    assert.match(r.counterexample?.input ?? '', /^Histogram\.range\(/);
+    assert.equal(r.counterexample?.aspect, 'return value');
+  } else assert.match(r.reason, /on input Histogram\.range\(/);
 
   const total = await runHotpath({
     file: HIST,

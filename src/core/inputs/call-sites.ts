@@ -44,7 +44,8 @@ function sourceFiles(root: string): string[] {
   const walk = (dir: string): void => {
     let entries: Dirent[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      // Sorted: the same examples on every checkout (directory order differs between file systems).
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch {
       return;
     }
