@@ -3,15 +3,25 @@
  * byte-identical copy, the size pools. Leaves: every candidate decided: screening in fresh
  * interleaved processes, confirmation of the most promising on fresh rounds planned from the
  * screening pilot (with the run's A/A arm), the real-workload pool and the project-test gate;
- * the verdict rests on the confirmation alone.
+ * the verdict rests on the confirmation alone. The confirmation's pieces (confirmationRun,
+ * replicate, aaNoise, discountNoise) are exported: bench/calibrate.ts decides with them.
  */
 import type { CandidateFields, CandidateReport, CandidateTests } from '../report/report';
 import type { SizeMeasurement, SpeedupInterval, VerdictKind } from '../types';
 import { SandboxError } from '../errors';
-import { speedupFromRounds, decide, fitGrowth, describeGrowth, median, isUninformative } from './stats';
+import { speedupFromRounds, decide, fitGrowth, describeGrowth, median, isUninformative, type Decision, type RoundTimes } from './stats';
 import { denialKey } from '../verify/verify';
 import { describeDenials, formatInterval, formatRatio } from '../report/format';
-import { runRounds, pairedRounds, type ArmFailureKind, type BenchContext, type RoundsResult, type SizePool } from './measure';
+import {
+  runRounds,
+  pairedRounds,
+  type ArmFailure,
+  type ArmFailureKind,
+  type BenchContext,
+  type BenchTiming,
+  type RoundsResult,
+  type SizePool,
+} from './measure';
 import { CONFIRM_TIMING, DEFAULTS, SCREEN_TIMING, WORKLOAD_SIZE } from './defaults';
 import type { StageFn } from './pools';
 import type { Finish, Working } from '../candidates/working';
@@ -209,20 +219,16 @@ async function confirmOne(input: BenchStageInput, p: Promising, k: number, total
   // The run's first confirmation also runs the A/A arm: the original against a byte-identical copy.
   const calibrate = !noise.attempted;
   noise.attempted = true;
-  const res = await runRounds(
-    [
-      { key: 'original', bundle: originalBundle },
-      { key: w.report.id, bundle: w.bundle! },
-      ...(calibrate ? [{ key: 'aa', bundle: copyBundle }] : []),
-    ],
+  const arms: ConfirmationArms = { original: originalBundle, key: w.report.id, candidate: w.bundle! };
+  const { res, fail, wallMs } = await confirmationRun(
+    calibrate ? { ...arms, aaCopy: copyBundle } : arms,
     input.workload ? [headline, input.workload] : [headline],
     rounds,
     CONFIRM_TIMING,
     { ...ctx, seed: ctx.seed + 7919 * (k + 1) },
     (r, n) => stage('confirming', `Confirming ${w.report.id}: round ${r} of ${n}`, r, n),
   );
-  w.spentMs += res.armWallMs.get(w.report.id) ?? 0;
-  const fail = res.failures.get(w.report.id) ?? res.failures.get('original');
+  w.spentMs += wallMs;
   if (fail) {
     finish(w, 'error', CODE_FAILURES.has(fail.kind) ? 'confirmation' : 'measurement', `Confirmation failed: ${fail.reason}.`);
     return;
@@ -233,9 +239,12 @@ async function confirmOne(input: BenchStageInput, p: Promising, k: number, total
   let d0: Decision = decide(interval, minSpeedup);
   if (needsReplication(d0.verdict, interval, minSpeedup)) {
     stage('confirming', `Replicating ${w.report.id} on ${rounds} more fresh rounds (its lower bound is close to the threshold)`, k + 1, total);
-    ({ paired, interval, decision: d0 } = await replicate(input, w, k, rounds, paired, interval));
+    const onRound = (r: number, n: number) => stage('confirming', `Replicating ${w.report.id}: round ${r} of ${n}`, r, n);
+    const again = await replicate({ arms, pool: headline, rounds, timing: CONFIRM_TIMING, ctx, k, minSpeedup, onRound }, paired, interval);
+    w.spentMs += again.run.wallMs;
+    ({ paired, interval, decision: d0 } = again);
   }
-  const d = discountNoise(input, d0, interval);
+  const d = discountNoise(noise, minSpeedup, d0, interval);
   const growthText = w.report.growth ? ` Growth: original ${describeGrowth(w.report.growth.original)}, candidate ${describeGrowth(w.report.growth.candidate)}.` : '';
   const at = ` at ${sizeMeaning} ${headline.size}`;
   let verdict = d.verdict;
@@ -273,8 +282,6 @@ async function confirmOne(input: BenchStageInput, p: Promising, k: number, total
   finish(w, verdict, 'confirmation', reason);
 }
 
-type Decision = ReturnType<typeof decide>;
-
 /**
  * The run's A/A calibration from the first confirmation. Identical code should measure as
  * identical: when its interval excludes 1, something during this run (load, thermal, a noisy
@@ -282,15 +289,83 @@ type Decision = ReturnType<typeof decide>;
  */
 function calibrateNoise(input: BenchStageInput, res: RoundsResult, size: number): void {
   const { noise, minSpeedup, bench: ctx } = input;
-  const aa = speedupFromRounds(pairedRounds(res, 'original', 'aa', size), { seed: ctx.seed });
-  noise.aa = aa;
-  noise.unreliable = aa.low > 1 || aa.high < 1;
-  noise.factor = noise.unreliable ? Math.max(aa.high, 1 / aa.low) : 1;
-  if (noise.unreliable) {
+  const { aa, unreliable, factor } = aaNoise(speedupFromRounds(pairedRounds(res, 'original', 'aa', size), { seed: ctx.seed }));
+  Object.assign(noise, { aa, unreliable, factor });
+  if (unreliable) {
     input.notes.push(
-      `The machine was noisy during this run: the original measured against an identical copy of itself gave ${formatRatio(aa.estimate)} (95% CI ${formatRatio(aa.low)}–${formatRatio(aa.high)}). A speedup is claimed only if it clears ${formatRatio(minSpeedup)} by that margin too (lower bound ≥ ${formatRatio(minSpeedup * noise.factor)}).`,
+      `The machine was noisy during this run: the original measured against an identical copy of itself gave ${formatRatio(aa.estimate)} (95% CI ${formatRatio(aa.low)}–${formatRatio(aa.high)}). A speedup is claimed only if it clears ${formatRatio(minSpeedup)} by that margin too (lower bound ≥ ${formatRatio(minSpeedup * factor)}).`,
     );
   }
+}
+
+/** The noise an A/A interval shows: unreliable when it excludes 1, by the factor it is off. */
+export function aaNoise(aa: SpeedupInterval): { aa: SpeedupInterval; unreliable: boolean; factor: number } {
+  const unreliable = aa.low > 1 || aa.high < 1;
+  return { aa, unreliable, factor: unreliable ? Math.max(aa.high, 1 / aa.low) : 1 };
+}
+
+/** The arms of one confirmation run: the original, the candidate (under `key`) and, when calibrating, the A/A copy (under 'aa'). */
+export interface ConfirmationArms {
+  original: string;
+  key: string;
+  candidate: string;
+  aaCopy?: string;
+}
+
+/** One confirmation run: its rounds, the failure of the candidate's or the original's process if any, and the candidate's wall time in ms. */
+export interface ConfirmationRun {
+  res: RoundsResult;
+  fail: ArmFailure | undefined;
+  wallMs: number;
+}
+
+/** Fresh rounds of the confirmation arms (each in its own process per round) at `pools`, seeded by `ctx.seed`. */
+export async function confirmationRun(
+  arms: ConfirmationArms,
+  pools: SizePool[],
+  rounds: number,
+  timing: BenchTiming,
+  ctx: BenchContext,
+  onRound?: (round: number, total: number) => void,
+): Promise<ConfirmationRun> {
+  const res = await runRounds(
+    [
+      { key: 'original', bundle: arms.original },
+      { key: arms.key, bundle: arms.candidate },
+      ...(arms.aaCopy !== undefined ? [{ key: 'aa', bundle: arms.aaCopy }] : []),
+    ],
+    pools,
+    rounds,
+    timing,
+    ctx,
+    onRound,
+  );
+  return { res, fail: res.failures.get(arms.key) ?? res.failures.get('original'), wallMs: res.armWallMs.get(arms.key) ?? 0 };
+}
+
+/** What a replication is run with: the confirmation's arms (without the A/A copy), its pool, rounds and timing. */
+export interface ReplicationSpec {
+  arms: ConfirmationArms;
+  pool: SizePool;
+  rounds: number;
+  timing: BenchTiming;
+  /** The run's context: its seed is the run's base seed (the replication's rounds are seeded from it and `k`). */
+  ctx: BenchContext;
+  /** The candidate's index among those confirmed. */
+  k: number;
+  minSpeedup: number;
+  onRound?: (round: number, total: number) => void;
+}
+
+/** A replication's outcome: its run, its own interval (null without rounds), all rounds pooled, and the decision on them. */
+export interface Replication {
+  run: ConfirmationRun;
+  replication: SpeedupInterval | null;
+  /** The replication failed, had no rounds, or did not clear the threshold on its own. */
+  refuted: boolean;
+  paired: RoundTimes[];
+  interval: SpeedupInterval;
+  decision: Decision;
 }
 
 /**
@@ -298,47 +373,27 @@ function calibrateNoise(input: BenchStageInput, res: RoundsResult, size: number)
  * decided again on all rounds together, and the replication must clear it on its own too.
  * Identical code passes one confirmation by chance now and then; two in a row, rarely.
  */
-async function replicate(
-  input: BenchStageInput,
-  w: Working,
-  k: number,
-  rounds: number,
-  firstPaired: ReturnType<typeof pairedRounds>,
-  first: SpeedupInterval,
-): Promise<{ paired: ReturnType<typeof pairedRounds>; interval: SpeedupInterval; decision: Decision }> {
-  const { originalBundle, pools, minSpeedup, bench: ctx, stage } = input;
-  const headline = pools[pools.length - 1]!;
-  const again = await runRounds(
-    [
-      { key: 'original', bundle: originalBundle },
-      { key: w.report.id, bundle: w.bundle! },
-    ],
-    [headline],
-    rounds,
-    CONFIRM_TIMING,
-    { ...ctx, seed: ctx.seed + 104_729 * (k + 1) },
-    (r, n) => stage('confirming', `Replicating ${w.report.id}: round ${r} of ${n}`, r, n),
-  );
-  w.spentMs += again.armWallMs.get(w.report.id) ?? 0;
-  const failed = again.failures.get(w.report.id) ?? again.failures.get('original');
-  const second = pairedRounds(again, 'original', w.report.id, headline.size);
+export async function replicate(spec: ReplicationSpec, firstPaired: RoundTimes[], first: SpeedupInterval): Promise<Replication> {
+  const { arms, pool, minSpeedup, ctx, k } = spec;
+  const run = await confirmationRun({ ...arms, aaCopy: undefined }, [pool], spec.rounds, spec.timing, { ...ctx, seed: ctx.seed + 104_729 * (k + 1) }, spec.onRound);
+  const second = pairedRounds(run.res, 'original', arms.key, pool.size);
   const replication = second.length > 0 ? speedupFromRounds(second, { seed: ctx.seed + 1 }) : null;
   const paired = [...firstPaired, ...second];
   const interval = speedupFromRounds(paired, { seed: ctx.seed });
   let decision = decide(interval, minSpeedup);
-  if (failed || !replication || decide(replication, minSpeedup).verdict !== 'faster') {
+  const refuted = !!run.fail || !replication || decide(replication, minSpeedup).verdict !== 'faster';
+  if (refuted) {
     decision = {
       verdict: 'not-faster',
-      reason: `Not replicated: the confirmation measured ${formatInterval(first)}, but ${replication ? `a second one on fresh rounds measured ${formatInterval(replication)}` : `a second one failed (${failed?.reason ?? 'no rounds'})`}, which does not clear ${formatRatio(minSpeedup)}`,
+      reason: `Not replicated: the confirmation measured ${formatInterval(first)}, but ${replication ? `a second one on fresh rounds measured ${formatInterval(replication)}` : `a second one failed (${run.fail?.reason ?? 'no rounds'})`}, which does not clear ${formatRatio(minSpeedup)}`,
       unmeasured: false,
     };
   }
-  return { paired, interval, decision };
+  return { run, replication, refuted, paired, interval, decision };
 }
 
 /** A `faster` decision withdrawn when the run's A/A showed more noise than its margin over the threshold. */
-function discountNoise(input: BenchStageInput, d: Decision, interval: SpeedupInterval): Decision {
-  const { noise, minSpeedup } = input;
+export function discountNoise(noise: Omit<NoiseState, 'attempted'>, minSpeedup: number, d: Decision, interval: SpeedupInterval): Decision {
   if (!(noise.unreliable && noise.aa && d.verdict === 'faster' && interval.low / noise.factor < minSpeedup)) return d;
   return {
     verdict: 'not-faster',
