@@ -32,7 +32,7 @@ import { DEFAULTS, runHotpath } from '../src/core/pipeline';
 import { formatRatio } from '../src/core/report/format';
 import { runRounds, pairedRounds, type BenchContext, type BenchTiming, type SizePool } from '../src/core/benchmark/measure';
 import { speedupFromRounds, decide, quantile, mean, median } from '../src/core/benchmark/stats';
-import { needsReplication } from '../src/core/benchmark/stage';
+import { aaNoise, confirmationRun, discountNoise, needsReplication, replicate, type ConfirmationArms } from '../src/core/benchmark/stage';
 import { bundleVariant } from '../src/core/build/bundle';
 import { extractTarget } from '../src/core/target/extract';
 import { applyCandidate, parseCandidate } from '../src/core/candidates/substitute';
@@ -544,17 +544,8 @@ async function confirmTrial(
   const sampler = new LoadSampler();
   sampler.start();
   const t0 = performance.now();
-  const res = await runRounds(
-    [
-      { key: 'original', bundle: arms.original },
-      { key: 'candidate', bundle: arms.candidate },
-      ...(cfg.aaArm ? [{ key: 'aa', bundle: arms.aaCopy }] : []),
-    ],
-    [pool],
-    cfg.rounds,
-    cfg.timing,
-    benchContext(fx, seed),
-  );
+  const confirmArms: ConfirmationArms = { original: arms.original, key: 'candidate', candidate: arms.candidate };
+  const { res, fail } = await confirmationRun(cfg.aaArm ? { ...confirmArms, aaCopy: arms.aaCopy } : confirmArms, [pool], cfg.rounds, cfg.timing, benchContext(fx, seed));
   const wallMs = performance.now() - t0;
   const load = sampler.stop();
   const paired = pairedRounds(res, 'original', 'candidate', pool.size);
@@ -570,45 +561,30 @@ async function confirmTrial(
     load1: load.load1,
     runnableMean: load.runnableMean,
   };
-  const fail = res.failures.get('candidate') ?? res.failures.get('original');
   if (fail) {
     return { ...base, estimate: NaN, low: NaN, high: NaN, raw: 'not-faster', verdict: 'error', aa: null, aaVeto: false, replication: null, error: fail.reason };
   }
   // The engine passes its base seed to the bootstrap.
   let interval = speedupFromRounds(paired, { seed: defaultOf('seed') });
   let d = decide(interval, minSpeedup);
-  // As stage.ts replicate(): a `faster` whose lower bound is near the threshold is measured again on
+  // As stage.ts confirmOne(): a `faster` whose lower bound is near the threshold is measured again on
   // as many fresh rounds (new seeds); it stands only if the replication alone and all rounds pooled clear it.
   let replication: Trial['replication'] = null;
   if (needsReplication(d.verdict, interval, minSpeedup)) {
-    const again = await runRounds(
-      [
-        { key: 'original', bundle: arms.original },
-        { key: 'candidate', bundle: arms.candidate },
-      ],
-      [pool],
-      cfg.rounds,
-      cfg.timing,
-      benchContext(fx, defaultOf('seed') + 104_729 * (i + 1)),
-    );
-    const second = pairedRounds(again, 'original', 'candidate', pool.size);
-    const r = second.length > 0 ? speedupFromRounds(second, { seed: defaultOf('seed') + 1 }) : null;
-    interval = speedupFromRounds([...paired, ...second], { seed: defaultOf('seed') });
-    const pooled = decide(interval, minSpeedup);
-    const alone = r ? decide(r, minSpeedup).verdict : 'not-faster';
+    const again = await replicate({ arms: confirmArms, pool, rounds: cfg.rounds, timing: cfg.timing, ctx: benchContext(fx, defaultOf('seed')), k: i, minSpeedup }, paired, interval);
+    const r = again.replication;
+    const alone = again.refuted ? 'not-faster' : 'faster';
     replication = r ? { estimate: r.estimate, low: r.low, high: r.high, verdict: alone } : { estimate: NaN, low: NaN, high: NaN, verdict: 'not-faster' };
-    d = alone === 'faster' ? pooled : { ...pooled, verdict: 'not-faster' };
+    ({ interval, decision: d } = again);
   }
   // As stage.ts calibrateNoise()/discountNoise(): when the run's A/A interval excludes 1, a claim
   // must clear the threshold by the A/A's deviation too.
   let aa: Interval | null = null;
   let aaVeto = false;
   if (cfg.aaArm && !res.failures.has('aa')) {
-    const a = speedupFromRounds(aaPaired, { seed: defaultOf('seed') });
-    aa = { estimate: a.estimate, low: a.low, high: a.high };
-    const unreliable = a.low > 1 || a.high < 1;
-    const factor = unreliable ? Math.max(a.high, 1 / a.low) : 1;
-    aaVeto = unreliable && d.verdict === 'faster' && interval.low / factor < minSpeedup;
+    const noise = aaNoise(speedupFromRounds(aaPaired, { seed: defaultOf('seed') }));
+    aa = { estimate: noise.aa.estimate, low: noise.aa.low, high: noise.aa.high };
+    aaVeto = d.verdict === 'faster' && discountNoise(noise, minSpeedup, d, interval).verdict !== 'faster';
   }
   const verdict = d.verdict === 'faster' && !aaVeto ? 'faster' : 'not-faster';
   return { ...base, wallMs: performance.now() - t0, estimate: interval.estimate, low: interval.low, high: interval.high, raw: d.verdict, verdict, aa, aaVeto, replication };
