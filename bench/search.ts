@@ -29,6 +29,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { runHotpath } from '../src/core/pipeline';
+import { formatRatio } from '../src/core/report/format';
 import type { LlmOptions } from '../src/core/options';
 import type { CandidateReport, Report } from '../src/core/report/report';
 import type { VerdictKind } from '../src/core/types';
@@ -388,7 +389,7 @@ function sanityChecks(rec: Recording, served: Served[], rows: CandidateRow[], dr
     const row = rows.find((r) => r.recorded === a.kind);
     const drop = dropped.find((d) => d.recorded === a.kind && STRATEGIES.some((s) => s.id === d.label));
     const observed = row
-      ? `${row.id} ${row.verdict}${row.speedup ? ` (${fmtX(row.speedup.estimate)})` : ''}: ${row.reason}`
+      ? `${row.id} ${row.verdict}${row.speedup ? ` (${formatRatio(row.speedup.estimate)})` : ''}: ${row.reason}`
       : drop
         ? `dropped: ${drop.reason}`
         : 'neither evaluated nor noted';
@@ -471,10 +472,6 @@ function totalsOf(rows: FunctionResult[], recorded: boolean): Totals {
 // Rendering
 // ---------------------------------------------------------------------------------------------
 
-function fmtX(x: number): string {
-  return x >= 10 ? `${x.toPrecision(3)}x` : `${x.toFixed(2)}x`;
-}
-
 function fmtS(ms: number): string {
   return ms >= 100_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -502,7 +499,7 @@ function summaryTable(rows: FunctionResult[]): string[] {
       out.push(`| \`${r.dir}\` | – | **error**: ${cell(r.error ?? '')} | – | – | – | – | – | ${fmtS(r.wallMs)} |`);
       continue;
     }
-    const best = r.best ? `**${fmtX(r.best.estimate)}** (${fmtX(r.best.low)}–${fmtX(r.best.high)}) at ${r.best.sizeMeaning} ${r.best.size ?? '?'}` : 'none';
+    const best = r.best ? `**${formatRatio(r.best.estimate)}** (${formatRatio(r.best.low)}–${formatRatio(r.best.high)}) at ${r.best.sizeMeaning} ${r.best.size ?? '?'}` : 'none';
     const tokens = `${r.requests}${r.cachedRequests ? ` (${r.cachedRequests} cached)` : ''} / ${r.promptTokens}+${r.completionTokens}${r.tokensEstimated ? ' (est.)' : ''}`;
     const t = r.timing;
     out.push(
@@ -532,7 +529,7 @@ function renderMarkdown(run: RunRecord): string {
     `- Functions: ${t.functions}${t.errors ? ` (${t.errors} error${t.errors === 1 ? '' : 's'})` : ''}; candidates evaluated: ${t.candidates} (${verdictText(t.verdicts)})`,
     `- Mean yield (share of candidates verified faster, per function, averaged): **${fmtPct(t.meanYield)}**`,
     `- Functions with at least one verified speedup: **${t.withSpeedup} of ${t.functions - t.errors}**`,
-    `- Median best speedup (over those functions): **${t.medianBestSpeedup === null ? '–' : fmtX(t.medianBestSpeedup)}**`,
+    `- Median best speedup (over those functions): **${t.medianBestSpeedup === null ? '–' : formatRatio(t.medianBestSpeedup)}**`,
     `- Requests: ${t.requests}; tokens: ${t.promptTokens} prompt + ${t.completionTokens} completion${run.mode === 'recorded' ? ' (the fake server reports characters / 4)' : ''}`,
     `- Wall time: ${fmtS(t.wallMs)} (asking ${fmtS(t.llmMs)}, verifying ${fmtS(t.verifyMs)}, benchmarking ${fmtS(t.benchMs)})`,
   );
@@ -571,14 +568,14 @@ function renderMarkdown(run: RunRecord): string {
       `|---|${rec ? '---|' : ''}---|---|---|`,
     );
     for (const c of r.candidateRows) {
-      const sp = c.speedup ? `${fmtX(c.speedup.estimate)} (${fmtX(c.speedup.low)}–${fmtX(c.speedup.high)}) at ${c.headlineSize ?? '?'}` : '–';
+      const sp = c.speedup ? `${formatRatio(c.speedup.estimate)} (${formatRatio(c.speedup.low)}–${formatRatio(c.speedup.high)}) at ${c.headlineSize ?? '?'}` : '–';
       lines.push(`| ${c.id} | ${rec ? `${c.recorded ?? '?'} | ` : ''}${c.verdict} | ${sp} | ${cell(c.reason)} |`);
     }
     for (const d of r.dropped) {
       lines.push(`| – | ${rec ? `${d.recorded ?? '?'} | ` : ''}dropped (${cell(d.label)}) | – | ${cell(d.reason)} |`);
     }
     lines.push('');
-    if (r.noiseFloor) lines.push(`A/A noise floor of this run: ${fmtX(r.noiseFloor.estimate)} (${fmtX(r.noiseFloor.low)}–${fmtX(r.noiseFloor.high)}).`, '');
+    if (r.noiseFloor) lines.push(`A/A noise floor of this run: ${formatRatio(r.noiseFloor.estimate)} (${formatRatio(r.noiseFloor.low)}–${formatRatio(r.noiseFloor.high)}).`, '');
     if (r.notes.length) lines.push(...r.notes.map((n) => `- Note: ${cell(n)}`), '');
   }
   return lines.join('\n').replace(/\n{3,}/g, '\n\n');
@@ -587,7 +584,7 @@ function renderMarkdown(run: RunRecord): string {
 function plainTable(run: RunRecord): string {
   const rows = run.functions.map((r) => {
     if (r.status === 'error') return [r.dir, 'ERROR', '', '', '', r.error ?? ''];
-    const best = r.best ? `${fmtX(r.best.estimate)} [${fmtX(r.best.low)}-${fmtX(r.best.high)}] @${r.best.size ?? '?'}` : 'none';
+    const best = r.best ? `${formatRatio(r.best.estimate)} [${formatRatio(r.best.low)}-${formatRatio(r.best.high)}] @${r.best.size ?? '?'}` : 'none';
     return [r.dir, `${r.verdicts.faster}/${r.candidates}`, fmtPct(r.yield), best, `${r.rounds}`, `${fmtS(r.wallMs)}`];
   });
   const head = ['function', 'faster/cands', 'yield', 'best speedup', 'rounds', 'wall'];
@@ -598,7 +595,7 @@ function plainTable(run: RunRecord): string {
     line(head),
     ...rows.map(line),
     '',
-    `mean yield ${fmtPct(t.meanYield)}; functions with a verified speedup ${t.withSpeedup} of ${t.functions - t.errors}; median best speedup ${t.medianBestSpeedup === null ? '-' : fmtX(t.medianBestSpeedup)}${t.errors ? `; ${t.errors} error row(s)` : ''}`,
+    `mean yield ${fmtPct(t.meanYield)}; functions with a verified speedup ${t.withSpeedup} of ${t.functions - t.errors}; median best speedup ${t.medianBestSpeedup === null ? '-' : formatRatio(t.medianBestSpeedup)}${t.errors ? `; ${t.errors} error row(s)` : ''}`,
     ...(t.sanityViolations !== null ? [`sanity expectations violated: ${t.sanityViolations}`] : []),
   ].join('\n');
 }
@@ -746,7 +743,7 @@ async function main(): Promise<void> {
       else {
         const bad = (row.sanity ?? []).filter((s) => !s.ok);
         say(
-          `  ${verdictText(row.verdicts)}; yield ${fmtPct(row.yield)}; best ${row.best ? `${fmtX(row.best.estimate)} (${fmtX(row.best.low)}-${fmtX(row.best.high)}) at ${row.best.sizeMeaning} ${row.best.size ?? '?'}` : 'none'}; ${row.rounds} round(s): ${row.stopReason} (${fmtS(row.wallMs)})`,
+          `  ${verdictText(row.verdicts)}; yield ${fmtPct(row.yield)}; best ${row.best ? `${formatRatio(row.best.estimate)} (${formatRatio(row.best.low)}-${formatRatio(row.best.high)}) at ${row.best.sizeMeaning} ${row.best.size ?? '?'}` : 'none'}; ${row.rounds} round(s): ${row.stopReason} (${fmtS(row.wallMs)})`,
         );
         for (const s of bad) say(`  SANITY: ${s.kind} answer expected ${s.expected}; observed ${s.observed}`);
       }

@@ -6,7 +6,6 @@ import {
   decide,
   describeGrowth,
   fitGrowth,
-  formatRatio,
   geometricMean,
   mean,
   median,
@@ -18,6 +17,7 @@ import {
   studentTQuantile,
   tooNoisy,
 } from '../../src/core/benchmark/stats';
+import { formatRatio, ratioDigits } from '../../src/core/report/format';
 
 void test('rng is deterministic and int() is inclusive', () => {
   const a = createRng(42);
@@ -187,12 +187,14 @@ void test('decide() wording for each branch', () => {
   assert.equal(big.reason, 'Faster: 153x (90% CI 12.3–1240x), above the 1.05x threshold.');
 });
 
-void test('formatRatio', () => {
-  assert.equal(formatRatio(1.234), '1.23');
-  assert.equal(formatRatio(1.15, 'down'), '1.15');
-  assert.equal(formatRatio(1.151, 'up'), '1.16');
-  assert.equal(formatRatio(12.34), '12.3');
-  assert.equal(formatRatio(0.0123), '0.012');
+void test('ratioDigits and formatRatio', () => {
+  assert.equal(ratioDigits(1.234), '1.23');
+  assert.equal(ratioDigits(1.15, 'down'), '1.15');
+  assert.equal(ratioDigits(1.151, 'up'), '1.16');
+  assert.equal(ratioDigits(12.34), '12.3');
+  assert.equal(ratioDigits(0.0123), '0.012');
+  assert.equal(formatRatio(1.234), '1.23x');
+  assert.equal(formatRatio(1234.5), '1230x');
 });
 
 void test('noise floor and tooNoisy', () => {

@@ -6,6 +6,7 @@
  */
 import { createRng } from '../rng';
 import type { SpeedupInterval } from '../types';
+import { formatCi, formatRatio } from '../report/format';
 
 // ---------------------------------------------------------------------------------------------
 // Descriptive statistics
@@ -371,35 +372,6 @@ export function speedupFromRounds(rounds: readonly RoundTimes[], opts: SpeedupOp
   return { estimate: Math.exp(m), low: Math.exp(low), high: Math.exp(high), confidence };
 }
 
-/** Formats a ratio for a sentence: 2 decimals, 3 significant digits at 10x and above. `round` picks the direction. */
-export function formatRatio(x: number, round: 'nearest' | 'down' | 'up' = 'nearest'): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (Math.abs(x) >= 10) {
-    const digits = Math.floor(Math.log10(Math.abs(x))) + 1;
-    const scale = Math.pow(10, 3 - digits);
-    return String(roundWith(x * scale, round) / scale);
-  }
-  if (x !== 0 && Math.abs(x) < 0.1) return x.toPrecision(2);
-  return (roundWith(x * 100, round) / 100).toFixed(2);
-}
-
-function roundWith(v: number, mode: 'nearest' | 'down' | 'up'): number {
-  // The epsilon absorbs binary representation error (1.15 * 100 = 114.99999999999999).
-  if (mode === 'down') return Math.floor(v + 1e-9);
-  if (mode === 'up') return Math.ceil(v - 1e-9);
-  return Math.round(v);
-}
-
-function formatConfidence(c: number): string {
-  const pct = Math.round(c * 1000) / 10;
-  return `${pct}%`;
-}
-
-/** "95% CI 0.97–1.08x": the low end is rounded down and the high end up, so the shown interval never looks narrower than it is. */
-function formatInterval(i: SpeedupInterval): string {
-  return `${formatConfidence(i.confidence)} CI ${formatRatio(i.low, 'down')}–${formatRatio(i.high, 'up')}x`;
-}
-
 export interface Decision {
   verdict: 'faster' | 'not-faster';
   reason: string;
@@ -427,11 +399,11 @@ export function isUninformative(interval: SpeedupInterval): boolean {
 export function decide(interval: SpeedupInterval, minSpeedup: number): Decision {
   const est = formatRatio(interval.estimate);
   if (!(interval.confidence > 0)) {
-    return { verdict: 'not-faster', reason: `Not enough benchmark rounds to decide (${est}x from fewer than two rounds).`, unmeasured: true };
+    return { verdict: 'not-faster', reason: `Not enough benchmark rounds to decide (${est} from fewer than two rounds).`, unmeasured: true };
   }
-  const ci = formatInterval(interval);
+  const ci = formatCi(interval);
   if (interval.low >= minSpeedup) {
-    return { verdict: 'faster', reason: `Faster: ${est}x (${ci}), above the ${formatRatio(minSpeedup)}x threshold.`, unmeasured: false };
+    return { verdict: 'faster', reason: `Faster: ${est} (${ci}), above the ${formatRatio(minSpeedup)} threshold.`, unmeasured: false };
   }
   if (isUninformative(interval)) {
     return {
@@ -440,11 +412,11 @@ export function decide(interval: SpeedupInterval, minSpeedup: number): Decision 
       unmeasured: true,
     };
   }
-  if (interval.high < 1) return { verdict: 'not-faster', reason: `Slower: ${est}x (${ci}).`, unmeasured: false };
+  if (interval.high < 1) return { verdict: 'not-faster', reason: `Slower: ${est} (${ci}).`, unmeasured: false };
   if (interval.low > 1) {
-    return { verdict: 'not-faster', reason: `Faster by ${est}x but not clearly above the ${formatRatio(minSpeedup)}x threshold (${ci}).`, unmeasured: false };
+    return { verdict: 'not-faster', reason: `Faster by ${est} but not clearly above the ${formatRatio(minSpeedup)} threshold (${ci}).`, unmeasured: false };
   }
-  return { verdict: 'not-faster', reason: `No significant difference (${est}x, ${ci}).`, unmeasured: false };
+  return { verdict: 'not-faster', reason: `No significant difference (${est}, ${ci}).`, unmeasured: false };
 }
 
 // ---------------------------------------------------------------------------------------------

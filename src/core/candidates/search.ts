@@ -11,6 +11,7 @@
  * records each round. The code decides what is kept, never the model.
  */
 import { defaultOf } from '../defaults';
+import { formatRatio } from '../report/format';
 import type { DecidedCandidate as CandidateReport } from '../report/report';
 import type { CandidateSource, VariantInput } from '../options';
 import type { TargetFunction } from '../types';
@@ -256,7 +257,7 @@ export class SearchController {
     const nowFaster = bestOf(last.candidates, ['faster']);
     if (prevFaster > -Infinity) {
       const improved = nowFaster > prevFaster * (1 + this.minGain);
-      return { improved, best: ` (best stays ${prevFaster.toFixed(2)}x)` };
+      return { improved, best: ` (best stays ${formatRatio(prevFaster)})` };
     }
     if (nowFaster > -Infinity) return { improved: true, best: '' };
     // No significant speedup yet: a first or better correct candidate still counts as progress.
@@ -349,7 +350,7 @@ export class SearchController {
         const l = lineage.get(c.id);
         const how = l ? (l.kind === 'explore' ? (l.strategy ?? 'explore') : `${l.kind} of ${l.parents.join(', ')}`) : c.origin;
         const outcome = isVerified(c)
-          ? `${c.verdict}, ${c.speedup!.estimate.toFixed(2)}x`
+          ? `${c.verdict}, ${formatRatio(c.speedup!.estimate)}`
           : `${c.verdict}: ${clip(c.reason, 140)}`;
         return { label: `${c.id} (${how})`, outcome };
       });

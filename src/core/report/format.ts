@@ -1,16 +1,39 @@
 /**
  * The one place where report values become text: ratios, intervals, durations, and the
- * sentences that describe denied accesses and coverage. The engine's reasons, the CLI and the
- * extension's notifications all use these, so a number reads the same everywhere. (The webview,
- * which cannot import modules, has the speedup phrase and times in media/results.js; keep them
- * in step with formatSpeedup and formatNs.)
+ * sentences that describe denied accesses and coverage. The engine's reasons, the model's
+ * feedback prompts, the CLI and the extension all use these, so a number reads the same
+ * everywhere. (The webview cannot import modules: the host sends it the speedup phrases made by
+ * speedupPhrase; its per-call times and durations are its own, in media/results.js.)
  */
 import type { Denial } from '../sandbox/protocol';
 import type { CodeCoverage, SpeedupInterval, VerdictKind } from '../types';
 
+/**
+ * A ratio's digits, without the unit: 2 decimals ("1.23"), 3 significant digits from 10 up
+ * ("12.3", "153", "1240"), 2 significant digits under 0.1 ("0.012"). `round` picks the
+ * direction (interval ends round outward, so an interval never looks narrower than it is).
+ */
+export function ratioDigits(x: number, round: 'nearest' | 'down' | 'up' = 'nearest'): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Math.abs(x) >= 10) {
+    const digits = Math.floor(Math.log10(Math.abs(x))) + 1;
+    const scale = Math.pow(10, 3 - digits);
+    return String(roundWith(x * scale, round) / scale);
+  }
+  if (x !== 0 && Math.abs(x) < 0.1) return x.toPrecision(2);
+  return (roundWith(x * 100, round) / 100).toFixed(2);
+}
+
+function roundWith(v: number, mode: 'nearest' | 'down' | 'up'): number {
+  // The epsilon absorbs binary representation error (1.15 * 100 = 114.99999999999999).
+  if (mode === 'down') return Math.floor(v + 1e-9);
+  if (mode === 'up') return Math.ceil(v - 1e-9);
+  return Math.round(v);
+}
+
 /** A ratio for a sentence or a table: "1.23x", "12.3x". */
 export function formatRatio(x: number): string {
-  return x >= 10 ? `${x.toPrecision(3)}x` : `${x.toFixed(2)}x`;
+  return `${ratioDigits(x)}x`;
 }
 
 /** An interval with its estimate: "1.23x (95% CI 1.10x–1.38x)". */
@@ -18,16 +41,35 @@ export function formatInterval(s: SpeedupInterval): string {
   return `${formatRatio(s.estimate)} (${Math.round(s.confidence * 100)}% CI ${formatRatio(s.low)}–${formatRatio(s.high)})`;
 }
 
+/** An interval alone, for a verdict's reason: "95% CI 0.97–1.08x", its ends rounded outward. */
+export function formatCi(i: SpeedupInterval): string {
+  return `${Math.round(i.confidence * 1000) / 10}% CI ${ratioDigits(i.low, 'down')}–${ratioDigits(i.high, 'up')}x`;
+}
+
 /** A ratio in a headline: "3.1", "12", "1.05". */
 function shortRatio(x: number): string {
   return x >= 10 ? x.toFixed(0) : x >= 1.995 ? x.toFixed(1) : x.toFixed(2);
 }
 
-/** A speedup as a phrase for notifications and titles: "3.1× faster (95% CI 2.8–3.4×)", "1.4× slower (...)". */
-export function formatSpeedup(s: SpeedupInterval): string {
+/** A speedup phrase in two parts, for a headline and what follows it. */
+export interface SpeedupPhrase {
+  /** "3.1× faster", "1.4× slower". */
+  head: string;
+  /** "95% CI 2.8–3.4×". */
+  ci: string;
+}
+
+/** A speedup as a phrase for the results panel: its head ("3.1× faster") and its interval ("95% CI 2.8–3.4×"). */
+export function speedupPhrase(s: SpeedupInterval): SpeedupPhrase {
   const pct = Math.round(s.confidence * 100);
   const head = s.estimate >= 1 ? `${shortRatio(s.estimate)}× faster` : `${shortRatio(1 / s.estimate)}× slower`;
-  return `${head} (${pct}% CI ${shortRatio(s.low)}–${shortRatio(s.high)}×)`;
+  return { head, ci: `${pct}% CI ${shortRatio(s.low)}–${shortRatio(s.high)}×` };
+}
+
+/** A speedup as a phrase for notifications and titles: "3.1× faster (95% CI 2.8–3.4×)", "1.4× slower (...)". */
+export function formatSpeedup(s: SpeedupInterval): string {
+  const { head, ci } = speedupPhrase(s);
+  return `${head} (${ci})`;
 }
 
 /** A per-call time: "850 ns", "12.30 µs", "1.20 ms", "2.00 s". */

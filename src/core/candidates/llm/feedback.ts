@@ -11,6 +11,7 @@
  * constraints come first in every request.
  */
 import type { TargetFunction, Counterexample, SizeMeasurement, SpeedupInterval, VerdictKind } from '../../types';
+import { formatInterval, formatRatio } from '../../report/format';
 import { answerShape, fenceTag, systemPrompt, targetSection, type PromptMessage, type Strategy } from './prompt';
 
 /** Bumped whenever the wording of the feedback prompts changes in a way that can change answers. */
@@ -95,11 +96,6 @@ function triedLines(tried: TriedSummary[] | undefined): string[] {
   ];
 }
 
-export function formatSpeedup(s: SpeedupInterval): string {
-  const pct = Math.round(s.confidence * 100);
-  return `${s.estimate.toFixed(2)}x (${pct}% CI ${s.low.toFixed(2)}–${s.high.toFixed(2)})`;
-}
-
 function formatNs(ns: number): string {
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)} µs`;
@@ -147,7 +143,7 @@ export function buildRepairMessages(target: TargetFunction, failed: FailedAttemp
       : '- First work out why it failed from the result above, and fix that cause.',
     "- Keep the attempt's speed idea if it can be made correct; if it cannot, use a different idea than those already tried.",
     ...(opts.bestSpeedup && opts.bestSpeedup > 1
-      ? [`- The best verified rewrite so far is ${opts.bestSpeedup.toFixed(2)}x faster than the original; aim to beat it.`]
+      ? [`- The best verified rewrite so far is ${formatRatio(opts.bestSpeedup)} faster than the original; aim to beat it.`]
       : []),
     ...(opts.angle ? [`- If the idea cannot be saved, try this angle: ${opts.angle.title}. ${opts.angle.hint}`] : []),
     '- Every hard constraint of the system message applies.',
@@ -178,12 +174,12 @@ export function buildImproveMessages(target: TargetFunction, best: ScoredAttempt
   for (const { a, i } of sorted) {
     const mark = a === focus ? '  <- build on this one' : '';
     const at = a.headlineSize != null ? ` at ${sizeMeaning} ${a.headlineSize}` : '';
-    lines.push(`Attempt ${attemptName(a, i)}: speedup ${a.speedup ? formatSpeedup(a.speedup) : 'not measured'}${at}${mark}`);
+    lines.push(`Attempt ${attemptName(a, i)}: speedup ${a.speedup ? formatInterval(a.speedup) : 'not measured'}${at}${mark}`);
     if (a.sizes.length) {
       lines.push(
         `  per ${sizeMeaning}: ` +
           a.sizes
-            .map((r) => `${r.size}: ${r.speedup.estimate.toFixed(2)}x (original ${formatNs(r.originalNs)}, attempt ${formatNs(r.candidateNs)})`)
+            .map((r) => `${r.size}: ${formatRatio(r.speedup.estimate)} (original ${formatNs(r.originalNs)}, attempt ${formatNs(r.candidateNs)})`)
             .join('; '),
       );
     }

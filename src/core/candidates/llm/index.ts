@@ -29,7 +29,6 @@ export {
   buildRepairMessages,
   buildImproveMessages,
   formatCounterexample,
-  formatSpeedup,
 } from './feedback';
 export type { FailedAttempt, ScoredAttempt, TriedSummary, FeedbackOptions } from './feedback';
 export { INPUTGEN_PROMPT_VERSION, buildInputGeneratorMessages, pickGeneratorSource, askInputGenerator } from './inputgen';
