@@ -1,12 +1,13 @@
 // @ts-check
 // The Hotpath results panel. Plain DOM, no inline handlers (strict CSP), messages typed by
 // src/vscode/protocol.ts. Re-renders from the full job state on every message and restores
-// keyboard focus to the same control afterwards.
+// keyboard focus to the same control afterwards. Speedup phrases arrive with the state, made
+// by the host with the engine's formatter (report/format.ts speedupPhrase).
 (function () {
   /** @typedef {import('../src/vscode/protocol').JobView} JobView */
   /** @typedef {import('../src/vscode/protocol').HostToWebview} HostToWebview */
   /** @typedef {import('../src/core/report/report').CandidateReport} CandidateReport */
-  /** @typedef {import('../src/core/types').SpeedupInterval} SpeedupInterval */
+  /** @typedef {import('../src/vscode/protocol').JobPhrases} JobPhrases */
   /** @typedef {import('../src/core/types').SizeMeasurement} SizeMeasurement */
   /** @typedef {import('../src/core/report/report').TestsSummary} TestsSummary */
   /** @typedef {import('../src/core/report/report').CandidateTests} CandidateTests */
@@ -47,17 +48,6 @@
     const el = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
     return el;
-  }
-
-  /** @param {number} x */
-  function ratio(x) {
-    return x >= 10 ? x.toFixed(0) : x >= 1.995 ? x.toFixed(1) : x.toFixed(2);
-  }
-
-  /** @param {SpeedupInterval} sp */
-  function speedupText(sp) {
-    const head = sp.estimate >= 1 ? `${ratio(sp.estimate)}× faster` : `${ratio(1 / sp.estimate)}× slower`;
-    return { head, ci: `${Math.round(sp.confidence * 100)}% CI ${ratio(sp.low)}–${ratio(sp.high)}×` };
   }
 
   /** @param {number} ns */
@@ -183,15 +173,16 @@
     ]);
   }
 
-  /** @param {CandidateReport} c @param {JobView} job */
-  function candidateRow(c, job) {
+  /** @param {CandidateReport} c @param {JobView} job @param {JobPhrases} phrases */
+  function candidateRow(c, job, phrases) {
     // Reports saved by older versions have no phase: their candidates are all decided.
     const pending = c.phase === 'pending' || c.phase === 'verified';
     const v = pending || c.verdict === null ? PENDING : (VERDICTS[c.verdict] ?? PENDING);
     const isBest = job.best === c.id;
     const applied = job.applied.includes(c.id);
     const discarded = job.discarded.includes(c.id);
-    const sp = c.speedup ? speedupText(c.speedup) : null;
+    // The speedup phrases come from the host (report/format.ts speedupPhrase).
+    const sp = (c.speedup && phrases[c.id]?.speedup) || null;
     const head = h('div', { class: 'row-head' }, [
       h('span', { class: `verdict v-${pending ? 'pending' : c.verdict}`, role: 'img', 'aria-label': v.label, title: v.label }, [v.icon]),
       h('h3', {}, [`${c.id}`, h('span', { class: 'muted origin' }, [` ${c.origin}`])]),
@@ -216,8 +207,8 @@
         ]),
       );
     }
-    if (c.workload) {
-      const w = speedupText(c.workload.speedup);
+    const w = (c.workload && phrases[c.id]?.workload) || null;
+    if (c.workload && w) {
       body.append(h('p', { class: 'workload' }, [`On ${plural(c.workload.calls, 'call')} captured from your tests: `, h('strong', {}, [w.head]), h('span', { class: 'muted' }, [` (${w.ci}; ${time(c.workload.originalNs)} → ${time(c.workload.candidateNs)} per call)`])]));
     }
     const tr = pending ? null : candidateTests(c.tests ?? null, !!job.tests);
@@ -235,8 +226,8 @@
     return h('section', { class: `row${isBest ? ' is-best' : ''}${c.counterexample ? ' has-counterexample' : ''}`, 'aria-label': `${c.id}: ${v.label}${sp ? `, ${sp.head}` : ''}`, 'data-id': c.id }, [head, body]);
   }
 
-  /** @param {JobView} job */
-  function render(job) {
+  /** @param {JobView} job @param {JobPhrases} phrases */
+  function render(job, phrases) {
     const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset['focus'] : undefined;
     const running = job.status === 'running';
     const faster = job.candidates.filter((c) => c.phase === 'decided' && c.verdict === 'faster');
@@ -262,7 +253,7 @@
       const rank = (/** @type {CandidateReport} */ c) => (c.verdict === 'faster' ? 0 : c.verdict === 'not-faster' ? 1 : 2);
       cands.sort((a, b) => rank(a) - rank(b) || (b.speedup?.estimate ?? 0) - (a.speedup?.estimate ?? 0));
     }
-    for (const c of cands) list.append(candidateRow(c, job));
+    for (const c of cands) list.append(candidateRow(c, job, phrases));
     if (cands.length === 0) list.append(h('p', { class: 'muted' }, [running ? 'Candidates appear here as they arrive.' : 'No candidates.']));
     const notes = job.notes.length ? h('ul', { class: 'notes', 'aria-label': 'Notes' }, job.notes.map((n) => h('li', {}, [n]))) : null;
     const tests = job.tests ? testsSection(job.tests) : null;
@@ -276,11 +267,11 @@
   window.addEventListener('message', (/** @type {MessageEvent<HostToWebview>} */ e) => {
     const m = e.data;
     if (!m || m.type !== 'state') return;
-    vscode.setState({ job: m.job });
-    render(m.job);
+    vscode.setState({ job: m.job, phrases: m.phrases });
+    render(m.job, m.phrases);
   });
 
   const saved = vscode.getState();
-  if (saved && saved.job) render(saved.job);
+  if (saved && saved.job) render(saved.job, saved.phrases ?? {});
   vscode.postMessage({ type: 'ready' });
 })();

@@ -19,7 +19,7 @@ export { HotpathError, InputError, LlmError, SandboxError, CancelledError, oneLi
 export { levelLogger, silentLogger, type Logger, type LogLevel } from './logger';
 export { USER_DEFAULTS, defaultOf, clampOption, type UserOption, type OptionDefault } from './defaults';
 export { resolveNodePath, sandboxLayers } from './sandbox/spawn';
-export { formatRatio, formatInterval, formatSpeedup, formatNs, formatMs } from './report/format';
+export { formatRatio, formatInterval, formatSpeedup, speedupPhrase, formatNs, formatMs, type SpeedupPhrase } from './report/format';
 
 /** The pipeline module: `runHotpath`, `applyVariant`. */
 export type Engine = typeof PipelineModule;

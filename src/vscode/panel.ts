@@ -6,8 +6,9 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { speedupPhrase, type CandidateReport } from '../core';
 import type { Job, JobStore } from './jobs';
-import { isWebviewState, isWebviewToHost, type HostToWebview, type WebviewToHost } from './protocol';
+import { isWebviewState, isWebviewToHost, type HostToWebview, type JobPhrases, type WebviewToHost } from './protocol';
 
 export const RESULTS_VIEW_TYPE = 'hotpath.results';
 
@@ -124,7 +125,7 @@ export class ResultsPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
   private post(): void {
     if (!this.panel || !this.job || !this.ready) return;
     if (this.panel.title !== this.title(this.job)) this.panel.title = this.title(this.job);
-    const message: HostToWebview = { type: 'state', job: this.job.view };
+    const message: HostToWebview = { type: 'state', job: this.job.view, phrases: jobPhrases(this.job.view.candidates) };
     void this.panel.webview.postMessage(message);
   }
 
@@ -186,4 +187,13 @@ export class ResultsPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
     this.jobSub?.dispose();
     this.panel?.dispose();
   }
+}
+
+/** The speedup phrases of the candidates, by id: the panel shows the engine's wording instead of formatting numbers itself. */
+function jobPhrases(candidates: readonly CandidateReport[]): JobPhrases {
+  const out: JobPhrases = {};
+  for (const c of candidates) {
+    out[c.id] = { speedup: c.speedup ? speedupPhrase(c.speedup) : null, workload: c.workload ? speedupPhrase(c.workload.speedup) : null };
+  }
+  return out;
 }

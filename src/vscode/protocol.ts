@@ -8,6 +8,7 @@
 // Types only, from their defining modules: media/ is type-checked against this file without the engine.
 import type { CandidateReport, PipelineStage, TestsSummary } from '../core/report/report';
 import type { TargetSelector } from '../core/options';
+import type { SpeedupPhrase } from '../core/report/format';
 
 export type JobStatus = 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -45,9 +46,18 @@ export interface JobView {
   discarded: string[];
 }
 
+/** The speedup phrases of one candidate, made by the host (report/format.ts speedupPhrase): the panel shows them as they are. */
+export interface CandidatePhrases {
+  speedup: SpeedupPhrase | null;
+  workload: SpeedupPhrase | null;
+}
+
+/** Per candidate id, its phrases. */
+export type JobPhrases = Record<string, CandidatePhrases>;
+
 export type HostToWebview =
-  /** The full current state of the job (the panel re-renders; candidate rows are keyed by id). */
-  { type: 'state'; job: JobView };
+  /** The full current state of the job (the panel re-renders; candidate rows are keyed by id), with its candidates' phrases. */
+  { type: 'state'; job: JobView; phrases: JobPhrases };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -60,6 +70,8 @@ export type WebviewToHost =
 /** What the webview stores with `setState` (and the serializer receives after a reload). */
 export interface WebviewState {
   job: JobView;
+  /** Absent in states saved by older versions: the panel shows no speedup phrase until the host posts. */
+  phrases?: JobPhrases;
 }
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
