@@ -718,7 +718,7 @@ function checkedTypes(fn: ts.SignatureDeclarationBase, params: ParamInfo[], inde
 }
 
 /** The constructor (with a body) of the class that owns an instance-method target, if any. */
-function ownerConstructor(statement: ts.Statement): ts.ConstructorDeclaration | null {
+export function ownerConstructor(statement: ts.Statement): ts.ConstructorDeclaration | null {
   if (!ts.isClassDeclaration(statement)) return null;
   return statement.members.find((x): x is ts.ConstructorDeclaration => ts.isConstructorDeclaration(x) && !!x.body) ?? null;
 }

@@ -3,7 +3,7 @@
  * receivers (`this`) look like for generated inputs, and how a call is shown to a human.
  */
 import ts from 'typescript';
-import { parseSource } from './extract';
+import { ownerConstructor, parseSource } from './extract';
 import { schemaFromTypeNode, schemaOfParameter, withUndefined } from './schema';
 import { THIS_MARKER, type CallReceiver } from '../sandbox/protocol';
 import { renderValue, renderValueArgs } from '../report/render';
@@ -55,7 +55,7 @@ export function receiverShape(target: TargetFunction): ReceiverShape {
   const sf = parseSource(target.file, target.fileText);
   const cls = sf.statements.find((st): st is ts.ClassDeclaration => ts.isClassDeclaration(st) && st.getStart(sf) === m?.ownerStart);
   if (!cls) return { mode: 'construct', params: [] };
-  const ctor = cls.members.find((x): x is ts.ConstructorDeclaration => ts.isConstructorDeclaration(x) && !!x.body);
+  const ctor = ownerConstructor(cls);
   // With types from the checker when extraction resolved them (TargetFunction.ctorParams).
   const ctorParams: ParamInfo[] =
     target.ctorParams ??
