@@ -68,18 +68,19 @@ const procOn = process.on.bind(process);
 const nodeVersion = process.versions.node;
 
 // ---- 2. the job -------------------------------------------------------------------------------
-let job: RunnerJob;
-let token = '';
-{
+const { job, token } = readJob();
+
+/** The job from fd 0, and the channel token it carries (removed from the job, so no code sees it). */
+function readJob(): { job: RunnerJob; token: string } {
   let raw: Record<string, unknown>;
   try {
     raw = JSONParse(readFileSync(0, 'utf8')) as Record<string, unknown>;
   } catch (e) {
     raw = { mode: 'invalid', error: String(e) };
   }
-  token = typeof raw.__channel === 'string' ? raw.__channel : '';
+  const token = typeof raw.__channel === 'string' ? raw.__channel : '';
   delete raw.__channel;
-  job = raw as unknown as RunnerJob;
+  return { job: raw as unknown as RunnerJob, token };
 }
 
 const scrubTargets: object[] = [Object.prototype, Array.prototype, String.prototype, Number.prototype, Boolean.prototype];
@@ -213,11 +214,21 @@ function permissionReport(osNetworkIsolated: boolean | null): PermissionReport {
   };
 }
 
-let target: (...args: unknown[]) => unknown = () => undefined;
-/** The method's owner (OWNER_EXPORT) for method targets, and how calls get their `this`. */
-let owner: unknown = undefined;
-/** The classes generated instances are built from (NEW_MARKER), as the bundle exposes them. */
-let classes: unknown[] = [];
+/** The runner's mutable state: what loadTarget found, the built-ins snapshot and the tampers reported from it, the last call's duration. */
+const state: {
+  /** The function under test (TARGET_EXPORT). */
+  target: (...args: unknown[]) => unknown;
+  /** The method's owner (OWNER_EXPORT) for method targets, and how calls get their `this`. */
+  owner: unknown;
+  /** The classes generated instances are built from (NEW_MARKER), as the bundle exposes them. */
+  classes: unknown[];
+  /** The built-ins as they were before the code loaded (null until then). */
+  snapshot: BuiltinSnapshot | null;
+  /** Tampers already reported (each is reported once). */
+  reportedTampers: Set<string>;
+  /** Duration of the last callOnce, in ms (to settlement for async targets). */
+  lastCallMs: number;
+} = { target: () => undefined, owner: undefined, classes: [], snapshot: null, reportedTampers: new Set<string>(), lastCallMs: 0 };
 const receiverMode: CallReceiver = 'receiver' in job && (job.receiver === 'instance' || job.receiver === 'owner') ? job.receiver : 'none';
 const ASlice = Array.prototype.slice;
 
@@ -227,23 +238,21 @@ const ASlice = Array.prototype.slice;
  * timed region); throws (inside the caller's try) when it is not one or construction throws.
  */
 function callParts(list: unknown[]): { self: unknown; args: unknown[] } {
-  if (classes.length > 0) materializeInstances(list, classes);
+  if (state.classes.length > 0) materializeInstances(list, state.classes);
   if (receiverMode === 'none') return { self: undefined, args: list };
-  if (receiverMode === 'owner') return { self: owner, args: list };
+  if (receiverMode === 'owner') return { self: state.owner, args: list };
   const marker = list[0];
   if (!isReceiverMarker(marker)) throw new ErrorCtor('the argument list has no receiver for the instance method');
-  return { self: materializeReceiver(marker, owner), args: RApply(ASlice, list, [1]) as unknown[] };
+  return { self: materializeReceiver(marker, state.owner), args: RApply(ASlice, list, [1]) as unknown[] };
 }
-let snapshot: BuiltinSnapshot | null = null;
-const reportedTampers = new Set<string>();
 
 /** Tampers not reported before. */
 function newTampers(): Tamper[] {
-  if (!snapshot) return [];
+  if (!state.snapshot) return [];
   const out: Tamper[] = [];
-  for (const t of diffBuiltins(snapshot)) {
-    if (reportedTampers.has(t.what)) continue;
-    reportedTampers.add(t.what);
+  for (const t of diffBuiltins(state.snapshot)) {
+    if (state.reportedTampers.has(t.what)) continue;
+    state.reportedTampers.add(t.what);
     out.push(t);
   }
   return out;
@@ -255,7 +264,7 @@ function loadModule(file: string): unknown {
 }
 
 function loadTarget(bundle: string): boolean {
-  snapshot = snapshotBuiltins();
+  state.snapshot = snapshotBuiltins();
   let mod: unknown;
   try {
     mod = loadModule(bundle);
@@ -274,21 +283,21 @@ function loadTarget(bundle: string): boolean {
     send({ type: 'load-error', error: `the bundle does not export a function named ${TARGET_EXPORT} (got ${fn === undefined ? 'undefined' : typeof fn})` });
     return false;
   }
-  target = fn as (...args: unknown[]) => unknown;
+  state.target = fn as (...args: unknown[]) => unknown;
   try {
-    classes = exposedClasses(mod);
+    state.classes = exposedClasses(mod);
   } catch (e) {
     send({ type: 'load-error', error: 'reading the class exports threw: ' + describeError(e) });
     return false;
   }
   if (receiverMode !== 'none') {
     try {
-      owner = (mod as Record<string, unknown>)[OWNER_EXPORT];
+      state.owner = (mod as Record<string, unknown>)[OWNER_EXPORT];
     } catch (e) {
       send({ type: 'load-error', error: 'reading the owner export threw: ' + describeError(e) });
       return false;
     }
-    if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) {
+    if (state.owner === null || (typeof state.owner !== 'object' && typeof state.owner !== 'function')) {
       send({ type: 'load-error', error: `the bundle does not export the method's owner as ${OWNER_EXPORT}` });
       return false;
     }
@@ -305,12 +314,9 @@ function loadTarget(bundle: string): boolean {
 async function callOnce(self: unknown, args: unknown[], timeoutMs: number): Promise<CallOutcome> {
   const t0 = perfNow();
   const outcome = await callOnceRaw(self, args, timeoutMs);
-  lastCallMs = perfNow() - t0;
+  state.lastCallMs = perfNow() - t0;
   return outcome;
 }
-
-/** Duration of the last callOnce, in ms (to settlement for async targets). */
-let lastCallMs = 0;
 
 async function callOnceRaw(self: unknown, args: unknown[], timeoutMs: number): Promise<CallOutcome> {
   const after = (): Encoded[] => {
@@ -320,7 +326,7 @@ async function callOnceRaw(self: unknown, args: unknown[], timeoutMs: number): P
   };
   let value: unknown;
   try {
-    value = RApply(target, self, args);
+    value = RApply(state.target, self, args);
   } catch (error) {
     denials.noteError(error, 'the call', null);
     return { kind: 'threw', error: encodeValue(error), args: after() };
@@ -358,7 +364,7 @@ async function callList(list: unknown[], timeoutMs: number, stream: number): Pro
 function partsFor(list: unknown[], stream: number): { self: unknown; args: unknown[] } {
   // Receivers and generated instances draw from their own stream, so a constructor that draws
   // random numbers sees the same ones on both sides.
-  if (receiverMode === 'instance' || classes.length > 0) determinism.reseed(stream, RECEIVER_SALT);
+  if (receiverMode === 'instance' || state.classes.length > 0) determinism.reseed(stream, RECEIVER_SALT);
   return callParts(list);
 }
 
@@ -431,7 +437,7 @@ async function runVerify(j: VerifyJob): Promise<void> {
     const buf = lists[i] as Buffer;
     send({ type: 'call-start', index: i, probe: false });
     const first = await callList(freshArgs(buf), j.callTimeoutMs, i);
-    const ms = first.outcome.kind === 'timeout' ? j.callTimeoutMs : lastCallMs;
+    const ms = first.outcome.kind === 'timeout' ? j.callTimeoutMs : state.lastCallMs;
     send({ type: 'call-result', index: i, probe: false, outcome: first.outcome, tampers: newTampers(), denials: denials.take(), ms, ...coverageHits() });
     spentMs += ms;
     // The original's cost decides how large inputs may grow: never beyond two slow calls in a
@@ -462,7 +468,7 @@ async function runVerify(j: VerifyJob): Promise<void> {
         determinism.reseed(nextIndex);
         po = await callOnce(self, args, j.callTimeoutMs);
       }
-      const pms = po.kind === 'timeout' ? j.callTimeoutMs : lastCallMs;
+      const pms = po.kind === 'timeout' ? j.callTimeoutMs : state.lastCallMs;
       spentMs += pms;
       send({ type: 'call-result', index: i, probe: true, outcome: po, tampers: newTampers(), denials: denials.take(), ms: pms, ...coverageHits() });
     }
@@ -524,37 +530,41 @@ type SinkItem = unknown;
  */
 function benchPool(size: number, inputsFile: string): { pool: Buffer[]; masters: unknown[][] } | null {
   let pool = loadArgLists(inputsFile);
-  if (receiverMode === 'instance' || classes.length > 0) {
-    const kept: Buffer[] = [];
+  let masters = pool.map((b) => freshArgs(b));
+  if (receiverMode === 'instance' || state.classes.length > 0) {
+    // Built as a timed call builds them (Batches.prepare): from a copy of the master.
+    const built: boolean[] = [];
     let firstError: unknown = null;
-    pool.forEach((b, i) => {
+    masters.forEach((m, i) => {
       try {
-        partsFor(freshArgs(b), i);
-        kept.push(b);
+        partsFor(fastClone(m, new MapC()) as unknown[], i);
+        built.push(true);
       } catch (e) {
         firstError ??= e;
+        built.push(false);
       }
     });
-    if (kept.length === 0 && pool.length > 0) {
+    if (!built.includes(true) && pool.length > 0) {
       send({ type: 'bench-error', size, error: 'building the receiver failed: ' + describeError(firstError) });
       return null;
     }
-    pool = kept;
+    pool = pool.filter((_, i) => built[i]);
+    masters = masters.filter((_, i) => built[i]);
   }
   if (pool.length === 0) {
     send({ type: 'bench-error', size, error: 'empty input pool' });
     return null;
   }
-  return { pool, masters: pool.map((b) => freshArgs(b)) };
+  return { pool, masters };
 }
 
-/** Whether the target returns a thenable, decided on one untimed call (which is awaited). */
-async function targetIsAsync(first: Buffer): Promise<boolean> {
+/** Whether the target returns a thenable, decided on one untimed call (which is awaited) of a copy of the first master. */
+async function targetIsAsync(first: unknown[]): Promise<boolean> {
   let r: unknown;
   try {
-    const p0 = partsFor(freshArgs(first), 0);
+    const p0 = partsFor(fastClone(first, new MapC()) as unknown[], 0);
     determinism.reseed(0);
-    r = RApply(target, p0.self, p0.args);
+    r = RApply(state.target, p0.self, p0.args);
   } catch {
     r = undefined;
   }
@@ -618,6 +628,7 @@ class Batches {
   /** Runs `count` prepared calls; returns their wall time in ms. */
   runSync(batch: unknown[][], count: number, base: number): number {
     const { sink, selves, poolLen } = this;
+    const target = state.target;
     const s0 = perfNow();
     for (let k = 0; k < count; k++) {
       determinism.reseed((base + k) % poolLen);
@@ -632,6 +643,7 @@ class Batches {
 
   async runAsync(batch: unknown[][], count: number, base: number): Promise<number> {
     const { sink, selves, poolLen } = this;
+    const target = state.target;
     const s0 = perfNow();
     for (let k = 0; k < count; k++) {
       determinism.reseed((base + k) % poolLen);
@@ -654,7 +666,7 @@ async function benchSize(j: BenchJob, size: number, inputsFile: string): Promise
   const maxCalls = Math.max(1, j.maxCalls);
   const minSampleMs = Math.max(0, j.minSampleNs) / 1e6;
   if (gcFn) gcFn();
-  const isAsync = await targetIsAsync(pool[0] as Buffer);
+  const isAsync = await targetIsAsync(masters[0] as unknown[]);
   const B = new Batches(masters, poolLen);
 
   // Warm-up and batch calibration (the sink is thrown away).
@@ -797,7 +809,7 @@ async function runBench(j: BenchJob): Promise<void> {
 
 // ---- inputs -------------------------------------------------------------------------------------
 function runInputs(j: InputsJob): void {
-  snapshot = snapshotBuiltins();
+  state.snapshot = snapshotBuiltins();
   let mod: Record<string, unknown>;
   try {
     mod = loadModule(j.bundle) as Record<string, unknown>;
