@@ -13,6 +13,7 @@ import { pickCandidateSource } from '../../src/core/candidates/llm/parse';
 import { methodAspect } from '../../src/core/verify/verify';
 import { runHotpath } from '../../src/core/pipeline';
 import { THIS_MARKER } from '../../src/core/sandbox/protocol';
+import { byOrigin } from '../support/report-helpers';
 
 const FIX = resolve(__dirname, '../fixtures/methods');
 const HIST = join(FIX, 'histogram.ts');
@@ -298,7 +299,7 @@ void test('sandbox: instance method over this-state (ESM TS): faster, in-place s
       },
     ],
   });
-  const by = (o: string) => report.candidates.find((c) => c.origin === o)!;
+  const by = (o: string) => byOrigin(report, o);
   assert.equal(by('fast').verdict, 'faster', by('fast').reason);
   assert.match(by('fast').reason, /array length \(this\.values\)/);
   const sorts = by('sorts');
@@ -335,10 +336,10 @@ void test('sandbox: static method, getter and object-literal method (ESM TS)', {
       { origin: 'wrong', source: 'class Histogram {\n  get total(): number {\n    return this.values.length;\n  }\n}' },
     ],
   });
-  const loop = total.candidates.find((c) => c.origin === 'loop')!;
+  const loop = byOrigin(total, 'loop');
   assert.ok(['faster', 'not-faster'].includes(loop.verdict), loop.reason);
   assert.ok(loop.sizes.length > 0, 'benchmarked');
-  const wrong = total.candidates.find((c) => c.origin === 'wrong')!;
+  const wrong = byOrigin(total, 'wrong');
   assert.equal(wrong.verdict, 'incorrect', wrong.reason);
   assert.match(wrong.counterexample?.input ?? '', /^Histogram\{ values: .*\}\.total$/);
 
@@ -364,10 +365,10 @@ void test('sandbox: CommonJS JS class whose constructor validates (construct rec
       { origin: 'ignores-min', source: 'countWith(letter) {\n  return this.names.filter((n) => n.includes(letter)).length;\n}' },
     ],
   });
-  const loop = report.candidates.find((c) => c.origin === 'loop')!;
+  const loop = byOrigin(report, 'loop');
   assert.ok(['faster', 'not-faster'].includes(loop.verdict), loop.reason);
   assert.ok(loop.sizes.length > 0, 'benchmarked');
-  const bad = report.candidates.find((c) => c.origin === 'ignores-min')!;
+  const bad = byOrigin(report, 'ignores-min');
   assert.equal(bad.verdict, 'incorrect', bad.reason);
   assert.match(bad.counterexample?.input ?? '', /^new Inventory\(.*\)\.countWith\(/);
 });
@@ -397,7 +398,7 @@ void test('sandbox: receivers and arguments built from project classes are exerc
       { origin: 'wrong', source: 'totalAbove(min: number): number {\n  let s = 0;\n  for (const v of this.slots) if (v >= min) s += v;\n  return s;\n}' },
     ],
   });
-  const by = (o: string) => ledger.candidates.find((c) => c.origin === o)!;
+  const by = (o: string) => byOrigin(ledger, o);
   const loop = by('loop');
   assert.ok(['faster', 'not-faster'].includes(loop.verdict), loop.reason);
   assert.ok(loop.sizes.length > 0, `measured: ${loop.reason}`);

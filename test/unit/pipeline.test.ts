@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { runHotpath } from '../../src/core/pipeline';
 import type { CandidateReport } from '../../src/core/report/report';
+import { byOrigin } from '../support/report-helpers';
 
 const FIX = resolve(__dirname, '../fixtures/pipeline');
 
@@ -34,10 +35,10 @@ void test('--inputs: user argument lists join verification, and generate(size, r
   });
   assert.ok(report.verification.sources.some((s) => /^2 from .*scale\.inputs\.mjs$/.test(s)), JSON.stringify(report.verification.sources));
   assert.ok(report.notes.some((n) => /No type information for 'values', 'factor'/.test(n)), report.notes.join('\n'));
-  const wrong = report.candidates.find((c) => c.origin === 'wrong')!;
+  const wrong = byOrigin(report, 'wrong');
   assert.equal(wrong.verdict, 'incorrect', wrong.reason);
   assert.match(wrong.counterexample?.input ?? '', /-0|-3/);
-  const loop = report.candidates.find((c) => c.origin === 'loop')!;
+  const loop = byOrigin(report, 'loop');
   assert.ok(['faster', 'not-faster'].includes(loop.verdict), loop.reason);
   assert.ok(loop.sizes.length > 0, 'benchmarked');
   assert.ok(report.notes.some((n) => /Benchmarks use .*scale\.inputs\.mjs.* generate\(size, random\)/.test(n)), report.notes.join('\n'));
@@ -71,7 +72,7 @@ void test('candidate state is data: pending and verified phases stream while a r
   assert.ok(fastEvents.some((c) => c.phase === 'verified' && c.waitingFor === 'benchmark'));
   // The final report: every candidate decided, with the step that decided it.
   assert.ok(report.candidates.every((c) => c.phase === 'decided' && c.verdict !== null && c.waitingFor === null));
-  const by = (o: string) => report.candidates.find((c) => c.origin === o)!;
+  const by = (o: string) => byOrigin(report, o);
   assert.equal(by('wrong').verdict, 'incorrect');
   assert.equal(by('wrong').decidedAt, 'verification');
   assert.equal(by('copy').verdict, 'not-faster');
