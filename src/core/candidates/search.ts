@@ -302,6 +302,20 @@ export class SearchController {
       return Array.from({ length: n }, (_, i) => explore(STRATEGIES[i % STRATEGIES.length] ?? STRATEGIES[0]!));
     }
 
+    const f = this.feedbackContext(history, round, withCost);
+    const { nRepair, nImprove } = splitSlots(n, f.failures.length, f.elitesPool.length);
+    const out: PlannedRequest[] = [];
+    // Repairs: the best failures, incorrect ones (with counterexamples) first.
+    for (const failed of f.failures.slice(0, nRepair)) out.push(this.repairRequest(f, failed));
+    // Improves: diverse elites — the best of each lineage family first, then the next best.
+    for (const e of pickDiverse(f.elitesPool, nImprove, (c) => f.lineage.get(c.id)?.root ?? c.id)) out.push(this.improveRequest(f, e));
+    // Slots left (nothing to repair or improve): explore angles not yet used.
+    while (out.length < n) out.push(explore(f.freshAngle()));
+    return out;
+  }
+
+  /** What the feedback requests of round `round` are planned from: the candidates so far, ranked, and what was tried. */
+  private feedbackContext(history: readonly RoundRecord[], round: number, withCost: (p: Omit<PlannedRequest, 'estimatedTokens'>) => PlannedRequest): FeedbackContext {
     const lineage = this.lineageMap(history);
     const all = history.flatMap((r) => r.candidates);
     // How often each strategy was used (explored or suggested as an angle), for picking fresh angles.
@@ -330,19 +344,6 @@ export class SearchController {
           idNumber(a.id) - idNumber(b.id),
       );
 
-    let nRepair: number;
-    let nImprove: number;
-    if (elitesPool.length === 0) {
-      nRepair = Math.min(failures.length, n);
-      nImprove = 0;
-    } else if (failures.length === 0) {
-      nRepair = 0;
-      nImprove = n;
-    } else {
-      nRepair = Math.min(failures.length, Math.max(1, Math.floor(n / 2)));
-      nImprove = n - nRepair;
-    }
-
     const tried: TriedSummary[] = all
       .slice()
       .sort((a, b) => idNumber(a.id) - idNumber(b.id))
@@ -359,97 +360,113 @@ export class SearchController {
       const l = lineage.get(c.id);
       return l ? (l.kind === 'explore' ? (l.strategy ?? undefined) : `${l.kind} of ${l.parents.join(', ')}`) : undefined;
     };
+    return { round, lineage, elitesPool, failures, tried, bestSpeedup, labelOf, freshAngle, withCost };
+  }
 
-    const out: PlannedRequest[] = [];
-    // Repairs: the best failures, incorrect ones (with counterexamples) first.
-    for (const f of failures.slice(0, nRepair)) {
-      const angle = freshAngle();
-      const attempt: FailedAttempt = {
-        id: f.id,
-        ...(labelOf(f) ? { label: labelOf(f)! } : {}),
-        source: f.source,
-        verdict: f.verdict,
-        reason: f.reason,
-        counterexample: f.counterexample,
-      };
-      const messages = buildRepairMessages(this.target, [attempt], {
-        nodeVersion: this.nodeVersion,
-        tried,
-        angle,
-        bestSpeedup,
-        sizeMeaning: this.sizeMeaning,
-      });
-      out.push(
-        withCost({
-          kind: 'repair',
-          messages,
-          label: `r${round} repair ${f.id}`,
-          parents: [f.id],
-          strategy: angle.id,
-          cacheKey: JSON.stringify([
-            FEEDBACK_PROMPT_VERSION,
-            PROMPT_VERSION,
-            'repair',
-            this.target.text,
-            normalizeForDedup(f.source),
-            f.verdict,
-            f.counterexample ?? f.reason,
-            angle.id,
-          ]),
-        }),
-      );
-    }
+  /** A repair request for failed candidate `f`, with a fresh angle. */
+  private repairRequest(ctx: FeedbackContext, f: CandidateReport): PlannedRequest {
+    const angle = ctx.freshAngle();
+    const label = ctx.labelOf(f);
+    const attempt: FailedAttempt = {
+      id: f.id,
+      ...(label ? { label } : {}),
+      source: f.source,
+      verdict: f.verdict,
+      reason: f.reason,
+      counterexample: f.counterexample,
+    };
+    const messages = buildRepairMessages(this.target, [attempt], {
+      nodeVersion: this.nodeVersion,
+      tried: ctx.tried,
+      angle,
+      bestSpeedup: ctx.bestSpeedup,
+      sizeMeaning: this.sizeMeaning,
+    });
+    return ctx.withCost({
+      kind: 'repair',
+      messages,
+      label: `r${ctx.round} repair ${f.id}`,
+      parents: [f.id],
+      strategy: angle.id,
+      cacheKey: JSON.stringify([
+        FEEDBACK_PROMPT_VERSION,
+        PROMPT_VERSION,
+        'repair',
+        this.target.text,
+        normalizeForDedup(f.source),
+        f.verdict,
+        f.counterexample ?? f.reason,
+        angle.id,
+      ]),
+    });
+  }
 
-    // Improves: diverse elites — the best of each lineage family first, then the next best.
-    const elites = pickDiverse(elitesPool, nImprove, (c) => lineage.get(c.id)?.root ?? c.id);
-    const shownPool = elitesPool.slice(0, this.maxShown);
-    for (const e of elites) {
-      const shown = shownPool.includes(e) ? shownPool : [...shownPool.slice(0, this.maxShown - 1), e];
-      const scored: ScoredAttempt[] = shown.map((c) => ({
+  /** An improve request built on elite `e`, shown with the best verified candidates, with a fresh angle. */
+  private improveRequest(ctx: FeedbackContext, e: CandidateReport): PlannedRequest {
+    const shownPool = ctx.elitesPool.slice(0, this.maxShown);
+    const shown = shownPool.includes(e) ? shownPool : [...shownPool.slice(0, this.maxShown - 1), e];
+    const scored: ScoredAttempt[] = shown.map((c) => {
+      const label = ctx.labelOf(c);
+      return {
         id: c.id,
-        ...(labelOf(c) ? { label: labelOf(c)! } : {}),
+        ...(label ? { label } : {}),
         source: c.source,
         speedup: c.speedup,
         sizes: c.sizes,
         growth: c.growth,
         headlineSize: c.headlineSize,
         verdict: c.verdict,
-      }));
-      const angle = freshAngle();
-      const messages = buildImproveMessages(this.target, scored, {
-        nodeVersion: this.nodeVersion,
-        tried,
-        angle,
-        focus: shown.indexOf(e),
-        sizeMeaning: this.sizeMeaning,
-      });
-      out.push(
-        withCost({
-          kind: 'improve',
-          messages,
-          label: `r${round} improve ${e.id} + ${angle.id}`,
-          parents: [e.id],
-          strategy: angle.id,
-          cacheKey: JSON.stringify([
-            FEEDBACK_PROMPT_VERSION,
-            PROMPT_VERSION,
-            'improve',
-            this.target.text,
-            normalizeForDedup(e.source),
-            shown.map((c) => normalizeForDedup(c.source)).sort(),
-            angle.id,
-          ]),
-        }),
-      );
-    }
-
-    // Slots left (nothing to repair or improve): explore angles not yet used.
-    while (out.length < n) {
-      const angle = freshAngle();
-      out.push(explore(angle));
-    }
-    return out;
+      };
+    });
+    const angle = ctx.freshAngle();
+    const messages = buildImproveMessages(this.target, scored, {
+      nodeVersion: this.nodeVersion,
+      tried: ctx.tried,
+      angle,
+      focus: shown.indexOf(e),
+      sizeMeaning: this.sizeMeaning,
+    });
+    return ctx.withCost({
+      kind: 'improve',
+      messages,
+      label: `r${ctx.round} improve ${e.id} + ${angle.id}`,
+      parents: [e.id],
+      strategy: angle.id,
+      cacheKey: JSON.stringify([
+        FEEDBACK_PROMPT_VERSION,
+        PROMPT_VERSION,
+        'improve',
+        this.target.text,
+        normalizeForDedup(e.source),
+        shown.map((c) => normalizeForDedup(c.source)).sort(),
+        angle.id,
+      ]),
+    });
   }
+}
+
+/** What a round's feedback requests are planned from (SearchController.feedbackContext). */
+interface FeedbackContext {
+  round: number;
+  lineage: Map<string, CandidateLineage>;
+  /** Verified candidates at least as fast as the original, best first: the ones improved on. */
+  elitesPool: CandidateReport[];
+  /** Candidates worth repairing, the most useful first. */
+  failures: CandidateReport[];
+  tried: TriedSummary[];
+  bestSpeedup: number | null;
+  labelOf: (c: CandidateReport) => string | undefined;
+  /** The least used strategy, counted as used from now on. */
+  freshAngle: () => Strategy;
+  withCost: (p: Omit<PlannedRequest, 'estimatedTokens'>) => PlannedRequest;
+}
+
+/** How a round's `n` requests split between repairs and improves. */
+function splitSlots(n: number, failures: number, elites: number): { nRepair: number; nImprove: number } {
+  if (elites === 0) return { nRepair: Math.min(failures, n), nImprove: 0 };
+  if (failures === 0) return { nRepair: 0, nImprove: n };
+  const nRepair = Math.min(failures, Math.max(1, Math.floor(n / 2)));
+  return { nRepair, nImprove: n - nRepair };
 }
 
 /** Up to `k` items: the first (best) of each group in order, then the rest in order; repeats when k exceeds the pool. */
@@ -516,15 +533,14 @@ interface Outcome {
  * already received, and ends the search.
  */
 export async function runSearch(opts: RunSearchOptions): Promise<SearchResult> {
-  const { source, target, controller, signal } = opts;
+  const { controller, signal } = opts;
   const logger = opts.logger ?? silentLogger;
-  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? defaultOf('concurrency')));
   const history: RoundRecord[] = [];
   const failuresAll: { origin: string; reason: string }[] = [];
   const seen = new Map<string, string>();
-  for (const t of [target.text, target.fileText]) seen.set(normalizeForDedup(t), '(original)');
+  for (const t of [opts.target.text, opts.target.fileText]) seen.set(normalizeForDedup(t), '(original)');
   const lineage = new Map<string, CandidateLineage>();
-  let requestNo = 0;
+  const requests = { next: 0 };
   let stopReason = '';
 
   for (let round = 1; ; round++) {
@@ -539,142 +555,19 @@ export async function runSearch(opts: RunSearchOptions): Promise<SearchResult> {
       `Search round ${round}: ${planned.length} request(s): ${planned.map((p) => `${p.kind}${p.parents.length ? ` ${p.parents.join(',')}` : ''}`).join('; ')}`,
     );
     const started = Date.now();
-    const record: RoundRecord = {
-      round,
-      requests: 0,
-      promptTokens: 0,
-      completionTokens: 0,
-      llmMs: 0,
-      candidates: [],
-      cachedRequests: 0,
-      cachedPromptTokens: 0,
-      cachedCompletionTokens: 0,
-      skippedRequests: 0,
-      tokensEstimated: false,
-      evalMs: 0,
-      failures: [],
-      lineage: [],
-    };
-    const budget = controller.budgetTokens;
-    const usedBefore = controller.budgetUsed(history);
-    const usedNow = () =>
-      usedBefore + record.promptTokens + record.completionTokens + (record.cachedPromptTokens ?? 0) + (record.cachedCompletionTokens ?? 0);
-    let budgetCut = false;
-    let cancelled = false;
-    const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(planned.length);
-    const origins = planned.map((p) => `llm:${source.label}#${++requestNo} (${p.label})`);
-    let next = 0;
-    let done = 0;
-
-    const worker = async () => {
-      for (;;) {
-        if (cancelled || signal?.aborted) return;
-        const i = next++;
-        if (i >= planned.length) return;
-        const p = planned[i]!;
-        const origin = origins[i]!;
-        if (budget !== null && usedNow() >= budget) {
-          budgetCut = true;
-          record.skippedRequests = (record.skippedRequests ?? 0) + 1;
-          continue;
-        }
-        logger.trace(`LLM request ${origin} messages:\n${JSON.stringify(p.messages, null, 2)}`);
-        record.requests++;
-        try {
-          const batch = await source.generate({
-            messages: p.messages,
-            index: i,
-            total: planned.length,
-            ...(p.cacheKey ? { cacheKey: p.cacheKey } : {}),
-            ...(signal ? { signal } : {}),
-          });
-          record.promptTokens += batch.promptTokens;
-          record.completionTokens += batch.completionTokens;
-          if (batch.cached) {
-            record.cachedRequests = (record.cachedRequests ?? 0) + 1;
-            record.cachedPromptTokens = (record.cachedPromptTokens ?? 0) + batch.cached.promptTokens;
-            record.cachedCompletionTokens = (record.cachedCompletionTokens ?? 0) + batch.cached.completionTokens;
-          }
-          if (batch.tokensEstimated) record.tokensEstimated = true;
-          outcomes[i] = { planned: p, origin, text: batch.text, truncated: batch.truncated };
-        } catch (err) {
-          if (err instanceof CancelledError || signal?.aborted) {
-            cancelled = true;
-            return;
-          }
-          logger.debug(`LLM request ${origin} failed: ${oneLine(err)}`);
-          outcomes[i] = { planned: p, origin, error: err };
-        }
-        done++;
-        opts.onRequestDone?.(round, done, planned.length);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, planned.length) }, () => worker()));
-    if (cancelled || signal?.aborted) throw new CancelledError();
+    const record = emptyRecord(round);
+    const asked = await askRound(opts, round, planned, record, controller.budgetUsed(history), requests);
     record.llmMs = Date.now() - started;
+    const llmFailure = llmFailureOf(asked.settled, round);
 
-    const settled = outcomes.filter((o): o is Outcome => o !== undefined);
-    const errors = settled.filter((o) => o.error !== undefined).map((o) => o.error);
-    let llmFailure: string | null = null;
-    if (settled.length > 0 && errors.length === settled.length) {
-      const first = errors[0];
-      const same = first instanceof LlmError && errors.every((e) => e instanceof LlmError && e.message === first.message);
-      if (round === 1 && same) throw first;
-      llmFailure = same ? oneLine(first) : 'every request failed';
-    }
-
-    // Candidates, deduplicated against the original and every earlier round.
-    const variants: VariantInput[] = [];
-    const plannedOf = new Map<string, PlannedRequest>();
-    for (const o of settled) {
-      const fail = (reason: string) => record.failures!.push({ origin: o.origin, reason });
-      if (o.error !== undefined) {
-        fail(oneLine(o.error));
-        continue;
-      }
-      const picked = pickCandidateSource(o.text ?? '', target.name);
-      if (picked.source === null) {
-        fail(o.truncated && picked.reason !== null ? TRUNCATED_REASON : (picked.reason ?? 'No code.'));
-        continue;
-      }
-      const key = normalizeForDedup(picked.source);
-      const dup = seen.get(key);
-      if (dup === '(original)') {
-        fail('The answer repeated the original function unchanged.');
-        continue;
-      }
-      if (dup !== undefined) {
-        fail(`Duplicate of ${dup}.`);
-        continue;
-      }
-      seen.set(key, o.origin);
-      variants.push({ origin: o.origin, source: picked.source });
-      plannedOf.set(o.origin, o.planned);
-    }
+    const { variants, plannedOf } = newVariants(asked.settled, opts.target, seen, record);
     failuresAll.push(...record.failures!);
-
     if (variants.length > 0) {
       const te = Date.now();
       const reports = await opts.evaluate(variants, round);
       record.evalMs = Date.now() - te;
       if (signal?.aborted) throw new CancelledError();
-      const byOrigin = new Map(reports.map((r) => [r.origin, r]));
-      reports.forEach((r, i) => {
-        const p = plannedOf.get(r.origin) ?? (variants[i] ? plannedOf.get(variants[i].origin) : undefined);
-        if (!p) return;
-        const parents = p.parents.map((id) => lineage.get(id)).filter((l): l is CandidateLineage => l !== undefined);
-        const l: CandidateLineage = {
-          id: r.id,
-          kind: p.kind,
-          parents: p.parents,
-          strategy: p.strategy,
-          root: parents[0]?.root ?? p.strategy ?? r.id,
-          depth: parents.length ? Math.max(...parents.map((x) => x.depth)) + 1 : 0,
-        };
-        lineage.set(r.id, l);
-        record.lineage!.push(l);
-      });
-      record.candidates = variants.map((v, i) => byOrigin.get(v.origin) ?? reports[i]).filter((r): r is CandidateReport => r !== undefined);
+      recordCandidates(record, reports, variants, plannedOf, lineage);
     }
     history.push(record);
     logger.debug(
@@ -686,8 +579,8 @@ export async function runSearch(opts: RunSearchOptions): Promise<SearchResult> {
       logger.warn(`search round listener failed: ${oneLine(err)}`);
     }
 
-    if (budgetCut) {
-      stopReason = `Token budget reached during round ${round}: ${usedNow()} of ${budget} tokens used; ${record.skippedRequests} planned request(s) not sent.`;
+    if (asked.budgetCut) {
+      stopReason = `Token budget reached during round ${round}: ${asked.usedNow()} of ${controller.budgetTokens} tokens used; ${record.skippedRequests} planned request(s) not sent.`;
       break;
     }
     if (llmFailure !== null) {
@@ -702,6 +595,180 @@ export async function runSearch(opts: RunSearchOptions): Promise<SearchResult> {
   }
   logger.debug(`Search stopped after ${history.length} round(s): ${stopReason}`);
   return { rounds: history, stopReason, candidates: history.flatMap((r) => r.candidates), failures: failuresAll };
+}
+
+/** A round's record before anything was asked. */
+function emptyRecord(round: number): RoundRecord {
+  return {
+    round,
+    requests: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    llmMs: 0,
+    candidates: [],
+    cachedRequests: 0,
+    cachedPromptTokens: 0,
+    cachedCompletionTokens: 0,
+    skippedRequests: 0,
+    tokensEstimated: false,
+    evalMs: 0,
+    failures: [],
+    lineage: [],
+  };
+}
+
+/**
+ * A round's requests, `concurrency` at a time, counted into `record`; once the budget is
+ * reached, the requests not yet sent are skipped. Returns the answers (in planned order), whether
+ * the budget cut the round, and the tokens used so far. Throws CancelledError when cancelled.
+ */
+async function askRound(
+  opts: RunSearchOptions,
+  round: number,
+  planned: readonly PlannedRequest[],
+  record: RoundRecord,
+  usedBefore: number,
+  requests: { next: number },
+): Promise<{ settled: Outcome[]; budgetCut: boolean; usedNow: () => number }> {
+  const { source, signal } = opts;
+  const logger = opts.logger ?? silentLogger;
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? defaultOf('concurrency')));
+  const budget = opts.controller.budgetTokens;
+  const usedNow = () =>
+    usedBefore + record.promptTokens + record.completionTokens + (record.cachedPromptTokens ?? 0) + (record.cachedCompletionTokens ?? 0);
+  let budgetCut = false;
+  let cancelled = false;
+  const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(planned.length);
+  const origins = planned.map((p) => `llm:${source.label}#${++requests.next} (${p.label})`);
+  let next = 0;
+  let done = 0;
+
+  const worker = async () => {
+    for (;;) {
+      if (cancelled || signal?.aborted) return;
+      const i = next++;
+      if (i >= planned.length) return;
+      const p = planned[i]!;
+      const origin = origins[i]!;
+      if (budget !== null && usedNow() >= budget) {
+        budgetCut = true;
+        record.skippedRequests = (record.skippedRequests ?? 0) + 1;
+        continue;
+      }
+      logger.trace(`LLM request ${origin} messages:\n${JSON.stringify(p.messages, null, 2)}`);
+      record.requests++;
+      try {
+        const batch = await source.generate({
+          messages: p.messages,
+          index: i,
+          total: planned.length,
+          ...(p.cacheKey ? { cacheKey: p.cacheKey } : {}),
+          ...(signal ? { signal } : {}),
+        });
+        record.promptTokens += batch.promptTokens;
+        record.completionTokens += batch.completionTokens;
+        if (batch.cached) {
+          record.cachedRequests = (record.cachedRequests ?? 0) + 1;
+          record.cachedPromptTokens = (record.cachedPromptTokens ?? 0) + batch.cached.promptTokens;
+          record.cachedCompletionTokens = (record.cachedCompletionTokens ?? 0) + batch.cached.completionTokens;
+        }
+        if (batch.tokensEstimated) record.tokensEstimated = true;
+        outcomes[i] = { planned: p, origin, text: batch.text, truncated: batch.truncated };
+      } catch (err) {
+        if (err instanceof CancelledError || signal?.aborted) {
+          cancelled = true;
+          return;
+        }
+        logger.debug(`LLM request ${origin} failed: ${oneLine(err)}`);
+        outcomes[i] = { planned: p, origin, error: err };
+      }
+      done++;
+      opts.onRequestDone?.(round, done, planned.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, planned.length) }, () => worker()));
+  if (cancelled || signal?.aborted) throw new CancelledError();
+  return { settled: outcomes.filter((o): o is Outcome => o !== undefined), budgetCut, usedNow };
+}
+
+/**
+ * Why the model failed the round, when every answered request failed (null otherwise): in round
+ * 1 the LlmError itself is thrown when all failed alike.
+ */
+function llmFailureOf(settled: readonly Outcome[], round: number): string | null {
+  const errors = settled.filter((o) => o.error !== undefined).map((o) => o.error);
+  if (settled.length === 0 || errors.length !== settled.length) return null;
+  const first = errors[0];
+  const same = first instanceof LlmError && errors.every((e) => e instanceof LlmError && e.message === first.message);
+  if (round === 1 && same) throw first;
+  return same ? oneLine(first) : 'every request failed';
+}
+
+/**
+ * The round's candidates, deduplicated against the original and every earlier round (`seen`,
+ * normalized source → origin, is extended); answers without one go to `record.failures`.
+ */
+function newVariants(
+  settled: readonly Outcome[],
+  target: TargetFunction,
+  seen: Map<string, string>,
+  record: RoundRecord,
+): { variants: VariantInput[]; plannedOf: Map<string, PlannedRequest> } {
+  const variants: VariantInput[] = [];
+  const plannedOf = new Map<string, PlannedRequest>();
+  for (const o of settled) {
+    const fail = (reason: string) => record.failures!.push({ origin: o.origin, reason });
+    if (o.error !== undefined) {
+      fail(oneLine(o.error));
+      continue;
+    }
+    const picked = pickCandidateSource(o.text ?? '', target.name);
+    if (picked.source === null) {
+      fail(o.truncated && picked.reason !== null ? TRUNCATED_REASON : (picked.reason ?? 'No code.'));
+      continue;
+    }
+    const key = normalizeForDedup(picked.source);
+    const dup = seen.get(key);
+    if (dup === '(original)') {
+      fail('The answer repeated the original function unchanged.');
+      continue;
+    }
+    if (dup !== undefined) {
+      fail(`Duplicate of ${dup}.`);
+      continue;
+    }
+    seen.set(key, o.origin);
+    variants.push({ origin: o.origin, source: picked.source });
+    plannedOf.set(o.origin, o.planned);
+  }
+  return { variants, plannedOf };
+}
+
+/** The evaluated candidates into the round's record, in variant order, each with its lineage (also added to `lineage`). */
+function recordCandidates(
+  record: RoundRecord,
+  reports: CandidateReport[],
+  variants: readonly VariantInput[],
+  plannedOf: ReadonlyMap<string, PlannedRequest>,
+  lineage: Map<string, CandidateLineage>,
+): void {
+  const byOrigin = new Map(reports.map((r) => [r.origin, r]));
+  reports.forEach((r, i) => {
+    const p = plannedOf.get(r.origin) ?? (variants[i] ? plannedOf.get(variants[i].origin) : undefined);
+    if (!p) return;
+    const parents = p.parents.map((id) => lineage.get(id)).filter((l): l is CandidateLineage => l !== undefined);
+    const l: CandidateLineage = {
+      id: r.id,
+      kind: p.kind,
+      parents: p.parents,
+      strategy: p.strategy,
+      root: parents[0]?.root ?? p.strategy ?? r.id,
+      depth: parents.length ? Math.max(...parents.map((x) => x.depth)) + 1 : 0,
+    };
+    lineage.set(r.id, l);
+    record.lineage!.push(l);
+  });
+  record.candidates = variants.map((v, i) => byOrigin.get(v.origin) ?? reports[i]).filter((r): r is CandidateReport => r !== undefined);
 }
 
 /** Totals and per-round figures for the report. */
