@@ -160,48 +160,17 @@ function lex(src: string): Lexed {
     if (code) pieces.push({ kind: 'code', text: code });
     code = '';
   };
-  const lastSignificant = (): { char: string | undefined; word: string } => {
-    // Looks back through code emitted so far (current and earlier code pieces).
-    let text = code;
-    for (let k = pieces.length - 1; text.trim() === '' && k >= 0; k--) {
-      const p = pieces[k];
-      if (!p) break;
-      if (p.kind === 'comment') continue;
-      if (p.kind === 'string') return { char: '"', word: '' };
-      text = p.text + text;
-    }
-    const t = text.trimEnd();
-    const word = /[\w$]+$/.exec(t)?.[0] ?? '';
-    return { char: t[t.length - 1], word };
+  const piece = (kind: Piece['kind'], stop: number) => {
+    pieces.push({ kind, text: src.slice(i, stop) });
+    i = stop;
   };
-  /** Scans template characters from i (just after '`' or '}'); returns true at '${', false at the closing '`'. */
-  const scanTemplate = (start: string): boolean => {
-    let s = start;
-    while (i < n) {
-      const c = src[i] ?? '';
-      if (c === '\\') {
-        s += src.slice(i, i + 2);
-        i += 2;
-        continue;
-      }
-      if (c === '`') {
-        s += c;
-        i++;
-        pieces.push({ kind: 'string', text: s });
-        return false;
-      }
-      if (c === '$' && src[i + 1] === '{') {
-        s += '${';
-        i += 2;
-        pieces.push({ kind: 'string', text: s });
-        return true;
-      }
-      s += c;
-      i++;
-    }
-    unterminated = true;
-    pieces.push({ kind: 'string', text: s });
-    return false;
+  /** Template text from i (just after '`' or '}'); returns true at '${', false at the closing '`'. */
+  const template = (start: string): boolean => {
+    const t = templatePart(src, i, start);
+    if (!t.closed) unterminated = true;
+    pieces.push({ kind: 'string', text: t.text });
+    i = t.end;
+    return t.opensExpr;
   };
 
   while (i < n) {
@@ -210,68 +179,35 @@ function lex(src: string): Lexed {
     if (c === '/' && next === '/') {
       flushCode();
       const end = src.indexOf('\n', i);
-      const stop = end < 0 ? n : end;
-      pieces.push({ kind: 'comment', text: src.slice(i, stop) });
-      i = stop;
+      piece('comment', end < 0 ? n : end);
       continue;
     }
     if (c === '/' && next === '*') {
       flushCode();
       const end = src.indexOf('*/', i + 2);
       if (end < 0) unterminated = true;
-      const stop = end < 0 ? n : end + 2;
-      pieces.push({ kind: 'comment', text: src.slice(i, stop) });
-      i = stop;
+      piece('comment', end < 0 ? n : end + 2);
       continue;
     }
     if (c === '"' || c === "'") {
       flushCode();
-      let j = i + 1;
-      while (j < n && src[j] !== c && src[j] !== '\n') j += src[j] === '\\' ? 2 : 1;
-      if (j >= n || src[j] !== c) unterminated = true;
-      const stop = Math.min(n, j + 1);
-      pieces.push({ kind: 'string', text: src.slice(i, stop) });
-      i = stop;
+      const q = quotedEnd(src, i);
+      if (!q.closed) unterminated = true;
+      piece('string', q.stop);
       continue;
     }
     if (c === '`') {
       flushCode();
       i++;
-      if (scanTemplate('`')) templateStack.push(braceDepth);
+      if (template('`')) templateStack.push(braceDepth);
       continue;
     }
-    if (c === '/') {
-      const prev = lastSignificant();
-      const regexAllowed =
-        prev.char === undefined ||
-        '(,=:[!&|?{};+-*%<>~^'.includes(prev.char) ||
-        (prev.word !== '' && REGEX_PREFIX_KEYWORDS.has(prev.word) && prev.char === prev.word[prev.word.length - 1]);
-      if (regexAllowed) {
-        let j = i + 1;
-        let inClass = false;
-        let ok = false;
-        while (j < n && src[j] !== '\n') {
-          const d = src[j];
-          if (d === '\\') {
-            j += 2;
-            continue;
-          }
-          if (d === '[') inClass = true;
-          else if (d === ']') inClass = false;
-          else if (d === '/' && !inClass) {
-            ok = true;
-            break;
-          }
-          j++;
-        }
-        if (ok) {
-          j++;
-          while (j < n && isWordChar(src[j])) j++;
-          flushCode();
-          pieces.push({ kind: 'string', text: src.slice(i, j) });
-          i = j;
-          continue;
-        }
+    if (c === '/' && regexAllowedAfter(lastSignificant(pieces, code))) {
+      const end = regexEnd(src, i);
+      if (end >= 0) {
+        flushCode();
+        piece('string', end);
+        continue;
       }
     }
     if (c === '{') braceDepth++;
@@ -281,7 +217,7 @@ function lex(src: string): Lexed {
         templateStack.pop();
         flushCode();
         i++;
-        if (scanTemplate('}')) templateStack.push(braceDepth);
+        if (template('}')) templateStack.push(braceDepth);
         continue;
       }
       braceDepth--;
@@ -292,6 +228,85 @@ function lex(src: string): Lexed {
   flushCode();
   if (templateStack.length > 0) unterminated = true;
   return { pieces, unterminated };
+}
+
+/** The last significant character and word of the code before the current position (`code`, then earlier code pieces). */
+function lastSignificant(pieces: readonly Piece[], code: string): { char: string | undefined; word: string } {
+  let text = code;
+  for (let k = pieces.length - 1; text.trim() === '' && k >= 0; k--) {
+    const p = pieces[k];
+    if (!p) break;
+    if (p.kind === 'comment') continue;
+    if (p.kind === 'string') return { char: '"', word: '' };
+    text = p.text + text;
+  }
+  const t = text.trimEnd();
+  const word = /[\w$]+$/.exec(t)?.[0] ?? '';
+  return { char: t[t.length - 1], word };
+}
+
+/** Whether a '/' after `prev` starts a regular expression (rather than dividing). */
+function regexAllowedAfter(prev: { char: string | undefined; word: string }): boolean {
+  return (
+    prev.char === undefined ||
+    '(,=:[!&|?{};+-*%<>~^'.includes(prev.char) ||
+    (prev.word !== '' && REGEX_PREFIX_KEYWORDS.has(prev.word) && prev.char === prev.word[prev.word.length - 1])
+  );
+}
+
+/** The end of the quoted string opened at `i` (after its closing quote, or at the line's end), and whether it was closed. */
+function quotedEnd(src: string, i: number): { stop: number; closed: boolean } {
+  const n = src.length;
+  const quote = src[i];
+  let j = i + 1;
+  while (j < n && src[j] !== quote && src[j] !== '\n') j += src[j] === '\\' ? 2 : 1;
+  return { stop: Math.min(n, j + 1), closed: j < n && src[j] === quote };
+}
+
+/** The end of the regular-expression literal whose '/' is at `i` (after its flags), or -1 when none closes on this line. */
+function regexEnd(src: string, i: number): number {
+  const n = src.length;
+  let j = i + 1;
+  let inClass = false;
+  while (j < n && src[j] !== '\n') {
+    const d = src[j];
+    if (d === '\\') {
+      j += 2;
+      continue;
+    }
+    if (d === '[') inClass = true;
+    else if (d === ']') inClass = false;
+    else if (d === '/' && !inClass) {
+      j++;
+      while (j < n && isWordChar(src[j])) j++;
+      return j;
+    }
+    j++;
+  }
+  return -1;
+}
+
+/**
+ * Template text from `from` (just after '`' or '}', with `start` already read): up to and
+ * including '${' (opensExpr) or the closing '`', or to the end of the text (not closed).
+ */
+function templatePart(src: string, from: number, start: string): { text: string; end: number; opensExpr: boolean; closed: boolean } {
+  const n = src.length;
+  let s = start;
+  let i = from;
+  while (i < n) {
+    const c = src[i] ?? '';
+    if (c === '\\') {
+      s += src.slice(i, i + 2);
+      i += 2;
+      continue;
+    }
+    if (c === '`') return { text: s + c, end: i + 1, opensExpr: false, closed: true };
+    if (c === '$' && src[i + 1] === '{') return { text: s + '${', end: i + 2, opensExpr: true, closed: true };
+    s += c;
+    i++;
+  }
+  return { text: s, end: i, opensExpr: false, closed: false };
 }
 
 /** The code with comments removed and strings / regular expressions emptied (for searching). */
