@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractTarget } from '../../src/core/target/extract';
 import { callSiteLiterals } from '../../src/core/inputs/call-sites';
@@ -103,4 +105,19 @@ void test("a callback nested in a receiver's constructor options reaches it as a
   // Left in place, a marker object is neither a boolean nor a function: countEnabled throws on it.
   assert.ok(report.verification.originalThrew <= report.verification.inputs / 20, JSON.stringify(report.verification));
   assert.match(c.coverage?.summary ?? '', /every branch of both versions ran/);
+});
+
+void test('inference follows edits to other files (the shared parse cache is keyed by their modification)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotpath-usage-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), '{"name":"t","private":true}');
+    writeFileSync(join(dir, 'b.ts'), 'export function up(s: string): string {\n  return s;\n}\n');
+    const a = join(dir, 'a.ts');
+    writeFileSync(a, "import { up } from './b';\n\nexport function f(x) {\n  return up(x);\n}\n");
+    assert.deepEqual(extractTarget(a, { name: 'f' }).params[0]?.type, { kind: 'string' });
+    writeFileSync(join(dir, 'b.ts'), 'export function up(n: number, extra = 0): number {\n  return n + extra;\n}\n');
+    assert.deepEqual(extractTarget(a, { name: 'f' }).params[0]?.type, { kind: 'number' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

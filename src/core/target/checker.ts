@@ -741,6 +741,15 @@ export function checkerParamTypes(tp: TypeProgram, fn: ts.SignatureDeclaration, 
 /** Parsed files shared by the usage-inference language services of this process (lib files above all). */
 const usageRegistry = ts.createDocumentRegistry();
 
+function fileStamp(f: string): string {
+  try {
+    const st = statSync(f);
+    return `${st.mtimeMs}/${st.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 /** `pos` in a text after `changes` (insertions and replacements, none overlapping) were applied to it. */
 function shiftedPosition(pos: number, changes: readonly ts.TextChange[]): number {
   let delta = 0;
@@ -839,7 +848,8 @@ export function inferredParamTypes(file: string, text: string, fn: ts.SignatureD
   let version = 0;
   const host: ts.LanguageServiceHost = {
     getScriptFileNames: () => [abs],
-    getScriptVersion: (f) => (path.resolve(f) === abs ? String(version) : '0'),
+    // Other files by modification time: the shared registry must not keep a file edited since.
+    getScriptVersion: (f) => (path.resolve(f) === abs ? String(version) : fileStamp(f)),
     getScriptSnapshot: (f) => {
       const t = path.resolve(f) === abs ? current : ts.sys.readFile(f);
       return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
