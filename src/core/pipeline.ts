@@ -154,7 +154,7 @@ async function benchmarkStage(run: TargetRun, prep: Prepared, survivors: Working
   const { ctx, target, originals, candidates } = run;
   const stage = ctx.progress.stage;
   const failure: { reason?: string } = {};
-  run.pools ??= await choosePools(target, originals.originalBundle, run.ladder, prep.benchBySize ?? run.modelBenchInputs, run.bench, stage, failure);
+  run.pools ??= await choosePools(target, originals.originalBundle, run.ladder, prep.benchBySize ?? run.modelBenchInputs, prep.base.literals.examples ?? [], run.bench, stage, failure);
   if (run.pools.length === 0 && !prep.benchBySize) run.pools = await verificationPools(run, prep, failure.reason);
   if (run.pools.length === 0) {
     const why = failure.reason ? `: measuring the original failed (${failure.reason})` : ' within the time limits';

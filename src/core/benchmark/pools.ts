@@ -1,7 +1,8 @@
 /**
  * Benchmark sizes. Enters: the target, the original's bundle, the size ladder (or the user's
- * generate(size) pools; string arguments of the project's own calls, call-sites.ts). Leaves: up to three input pools, written to the scratch directory, at
- * which one call of the original fits DEFAULTS.maxCallNs; the largest is the headline size.
+ * generate(size) pools; string arguments of the project's own calls, call-sites.ts). Leaves:
+ * up to three input pools, written to the scratch directory, at which one call of the original
+ * fits DEFAULTS.maxCallNs; the largest is the headline size.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +11,6 @@ import type { PipelineStage } from '../report/report';
 import type { TargetFunction } from '../types';
 import { throwIfAborted } from '../errors';
 import { generateTargetBenchInputs } from '../inputs/inputs';
-import { callSiteLiterals } from '../inputs/call-sites';
 import { measureArm, type BenchContext, type SizePool } from './measure';
 import { DEFAULTS, PROBE_TIMING } from './defaults';
 
@@ -26,13 +26,14 @@ export async function choosePools(
   originalBundle: string,
   ladder: number[],
   userBySize: Map<number, unknown[][]> | null,
+  /** String arguments of the project's own calls (call-sites.ts, as the verification set got them). */
+  examples: readonly string[],
   ctx: BenchContext,
   stage: StageFn,
   /** Receives why the original's first failed probe failed (for the verdict when no size fits). */
   failure: { reason?: string } = {},
 ): Promise<SizePool[]> {
   stage('benchmarking', 'Choosing benchmark input sizes');
-  const examples = callSiteLiterals(target).examples ?? [];
   // Probe in chunks so that large pools (slow to generate, heavy to clone) are only built when
   // the smaller sizes showed the original is fast enough for them.
   const fit: SizePool[] = [];
@@ -96,13 +97,9 @@ async function smallerPools(target: TargetFunction, originalBundle: string, star
     throwIfAborted(ctx.signal);
     const lists = userBySize?.get(size) ?? generateTargetBenchInputs(target, size, { seed: ctx.seed + size, count: DEFAULTS.poolCount, examples });
     if (!lists.length) continue;
-    const f = join(ctx.jobDir, `bench-${size}.bin`);
-    await writeFile(f, serialize(lists));
-    const pool = { size, inputsFile: f };
-    const probe = await measureArm(originalBundle, [pool], PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
-    if (!probe.ok) ctx.logger.debug(`benchmark probe of the original at size ${size}: ${probe.reason}`);
-    const m = probe.sizes.get(size);
-    if (m !== undefined && m.medianNs <= DEFAULTS.maxCallNs) out.unshift(pool);
+    const pool = { size, inputsFile: join(ctx.jobDir, `bench-${size}.bin`) };
+    await writeFile(pool.inputsFile, serialize(lists));
+    if (await fitsAlone(originalBundle, pool, ctx, `at size ${size}`)) out.unshift(pool);
     else if (out.length > 0) break;
   }
   return out;
@@ -121,8 +118,13 @@ export async function verificationPool(originalBundle: string, inputs: readonly 
   const size = Math.max(1, Math.round(sizes[chosen[0]!] ?? 1));
   const pool = { size, inputsFile: join(ctx.jobDir, 'bench-verification.bin'), calls: chosen.length };
   await writeFile(pool.inputsFile, serialize(chosen.map((i) => inputs[i]!)));
+  return (await fitsAlone(originalBundle, pool, ctx, 'on verification inputs')) ? pool : null;
+}
+
+/** Whether one call of the original on `pool` fits DEFAULTS.maxCallNs, probed on its own. */
+async function fitsAlone(originalBundle: string, pool: SizePool, ctx: BenchContext, where: string): Promise<boolean> {
   const probe = await measureArm(originalBundle, [pool], PROBE_TIMING, ctx, { processTimeoutMs: 8_000, stopAboveNs: DEFAULTS.maxCallNs });
-  if (!probe.ok) ctx.logger.debug(`benchmark probe of the original on verification inputs: ${probe.reason}`);
-  const m = probe.sizes.get(size);
-  return m !== undefined && m.medianNs <= DEFAULTS.maxCallNs ? pool : null;
+  if (!probe.ok) ctx.logger.debug(`benchmark probe of the original ${where}: ${probe.reason}`);
+  const m = probe.sizes.get(pool.size);
+  return m !== undefined && m.medianNs <= DEFAULTS.maxCallNs;
 }

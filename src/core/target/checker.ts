@@ -817,12 +817,17 @@ function evidencedKinds(body: ts.Node, name: string): TypeSchema[] {
   return out;
 }
 
-/** `schema` with the evidenced kinds it lacks added as options. */
-function withEvidence(schema: TypeSchema | null, evidence: TypeSchema[]): TypeSchema | null {
+/** How an evidenced kind is written beside an inferred type. */
+function evidenceText(e: TypeSchema): string {
+  return e.kind === 'array' ? 'any[]' : e.kind;
+}
+
+/** `schema` (null: nothing inferred) with the evidenced kinds it lacks added as options, and its text (`inferred`, then those kinds). */
+function withEvidence(schema: TypeSchema | null, inferred: string | null, evidence: TypeSchema[]): { schema: TypeSchema | null; text: string } {
   const options = schema ? (schema.kind === 'union' ? schema.options : [schema]) : [];
   const missing = evidence.filter((e) => !options.some((o) => o.kind === e.kind));
-  if (missing.length === 0) return schema;
-  return union([...options, ...missing]);
+  const text = [...(inferred ? [inferred] : []), ...missing.map(evidenceText)].join(' | ');
+  return { schema: missing.length === 0 ? schema : union([...options, ...missing]), text };
 }
 
 export interface InferredParamType extends CheckerParamType {
@@ -868,7 +873,6 @@ export function inferredParamTypes(file: string, text: string, fn: ts.SignatureD
     const sf = ls.getProgram()?.getSourceFile(abs);
     const node = sf && sameNode(sf, fn);
     if (!sf || !node || !ts.isFunctionLike(node)) return out;
-    const show = (e: TypeSchema): string => (e.kind === 'array' ? 'any[]' : e.kind);
     const inserts: { change: ts.TextChange; index: number; nameAt: number; inferred: string; evidence: TypeSchema[] }[] = [];
     for (const i of indices) {
       const p = node.parameters[i];
@@ -876,7 +880,10 @@ export function inferredParamTypes(file: string, text: string, fn: ts.SignatureD
       const inferred = inferredTypeText(ls, abs, current, sf, p);
       const evidence = 'body' in node && node.body ? evidencedKinds(node.body, p.name.text) : [];
       if (!inferred) {
-        if (evidence.length) out.set(i, { schema: withEvidence(null, evidence), typeText: evidence.map(show).join(' | '), problems: [], inferred: evidence.map(show).join(' | ') });
+        if (evidence.length) {
+          const only = withEvidence(null, null, evidence);
+          out.set(i, { schema: only.schema, typeText: only.text, problems: [], inferred: only.text });
+        }
         continue;
       }
       const change = js ? { span: { start: p.getStart(sf), length: 0 }, newText: `/** @type {${inferred}} */ ` } : { span: { start: (p.questionToken ?? p.name).end, length: 0 }, newText: `: ${inferred}` };
@@ -895,9 +902,8 @@ export function inferredParamTypes(file: string, text: string, fn: ts.SignatureD
       if (!p) continue;
       const conv = new Converter(checker, program, classes);
       const converted = conv.convert(checker.getTypeAtLocation(p));
-      const schema = withEvidence(converted.kind === 'unknown' ? null : converted, x.evidence);
-      const shown = [x.inferred, ...x.evidence.filter((e) => schema !== converted && !x.inferred.includes(show(e))).map(show)].join(' | ');
-      out.set(x.index, { schema, typeText: shown, problems: conv.problems, inferred: shown });
+      const withUse = withEvidence(converted.kind === 'unknown' ? null : converted, x.inferred, x.evidence);
+      out.set(x.index, { schema: withUse.schema, typeText: withUse.text, problems: conv.problems, inferred: withUse.text });
     }
   } catch {
     out.clear();

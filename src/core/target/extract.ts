@@ -9,7 +9,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { InputError } from '../errors';
 import type { TargetSelector } from '../options';
-import { containsUnknown, schemaOfParameter, withUndefined } from './schema';
+import { childSchemas, containsUnknown, schemaOfParameter, withUndefined } from './schema';
 import { buildTypeProgram, checkerParamTypes, ClassRegistry, type CheckerParamType, type InferredParamType, inferredParamTypes, type TypeProgram, wantsChecker } from './checker';
 import type { FunctionShape, Language, MethodInfo, ModuleDeclaration, ModuleContext, ParamInfo, Position, TargetFunction, TypeNote, TypeSchema } from '../types';
 
@@ -673,27 +673,8 @@ function typeOwnerInstances(params: ParamInfo[], ctorParams: ParamInfo[], ownerR
   if (ownerRef < 0 || ctorParams.every((p) => p.type.kind === 'unknown')) return;
   const args = (): TypeSchema[] => ctorParams.map((p) => structuredClone(p.type));
   const visit = (s: TypeSchema): void => {
-    switch (s.kind) {
-      case 'instance':
-        if (s.ref === ownerRef && s.args.every((a) => a.kind === 'unknown')) s.args = args();
-        else s.args.forEach(visit);
-        return;
-      case 'array':
-      case 'set':
-        return visit(s.element);
-      case 'tuple':
-        return s.elements.forEach(visit);
-      case 'object':
-        return s.properties.forEach((p) => visit(p.type));
-      case 'record':
-        return visit(s.value);
-      case 'map':
-        visit(s.key);
-        return visit(s.value);
-      case 'union':
-        return s.options.forEach(visit);
-      default:
-    }
+    if (s.kind === 'instance' && s.ref === ownerRef && s.args.every((a) => a.kind === 'unknown')) s.args = args();
+    else childSchemas(s).forEach(visit);
   };
   for (const p of params) visit(p.type);
 }

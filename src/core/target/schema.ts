@@ -143,29 +143,32 @@ export function withUndefined(schema: TypeSchema): TypeSchema {
   return { kind: 'union', options: [schema, { kind: 'undefined' }] };
 }
 
-/** True when `unknown` occurs anywhere in the schema. */
-export function containsUnknown(schema: TypeSchema): boolean {
+/** The schemas directly inside `schema` (elements, properties, options, constructor arguments, ...). */
+export function childSchemas(schema: TypeSchema): TypeSchema[] {
   switch (schema.kind) {
-    case 'unknown':
-      return true;
     case 'array':
     case 'set':
-      return containsUnknown(schema.element);
+      return [schema.element];
     case 'tuple':
-      return schema.elements.some(containsUnknown);
+      return schema.elements;
     case 'instance':
-      return schema.args.some(containsUnknown);
+      return schema.args;
     case 'object':
-      return schema.properties.some((p) => containsUnknown(p.type));
+      return schema.properties.map((p) => p.type);
     case 'record':
-      return containsUnknown(schema.value);
+      return [schema.value];
     case 'map':
-      return containsUnknown(schema.key) || containsUnknown(schema.value);
+      return [schema.key, schema.value];
     case 'union':
-      return schema.options.some(containsUnknown);
+      return schema.options;
     default:
-      return false;
+      return [];
   }
+}
+
+/** True when `unknown` occurs anywhere in the schema. */
+export function containsUnknown(schema: TypeSchema): boolean {
+  return schema.kind === 'unknown' || childSchemas(schema).some(containsUnknown);
 }
 
 /** A flattened, deduplicated union (`true | false` becomes `boolean`; any `unknown` option makes it `unknown`). */
